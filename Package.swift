@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+// Shoal: a near-data compute job runner for IPFS datasets.
+// Modules and the direction of their dependencies are described in docs/ARCHITECTURE.md.
+import PackageDescription
+
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "Shoal",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shoal", targets: ["ShoalCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Content addressing: CIDs, multiformats, dag-pb, dag-cbor, dag-json. Pure values, no I/O.
+        .target(name: "IPLD", dependencies: [crypto]),
+
+        // The `shoal` executable: thin commands over the library modules.
+        .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", argumentParser]),
+
+        // Shared test fixtures (deterministic data generators, temporary folders).
+        .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
+
+        .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
+    ]
+)
