@@ -7,6 +7,8 @@ public struct IPLDError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
         private init(_ name: String) { self.name = name }
+        /// For codes declared in extensions of this module.
+        init(uncheckedName name: String) { self.name = name }
         public var description: String { name }
 
         /// A varint was truncated, too long, or not in its minimal form.

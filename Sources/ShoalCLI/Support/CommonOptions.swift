@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+
+/// Where this node keeps its state: `--home`, else `$SHOAL_HOME`, else `~/.shoal`.
+///
+/// Two processes with different homes are two nodes.
+struct HomeOptions: ParsableArguments {
+    @Option(name: .customLong("home"), help: "State folder (default: $SHOAL_HOME or ~/.shoal).")
+    var home: String?
+
+    var path: String {
+        if let home { return home }
+        if let env = ProcessInfo.processInfo.environment["SHOAL_HOME"], !env.isEmpty { return env }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".shoal").path
+    }
+}
+
+/// `--json`: one JSON document on stdout instead of human output.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+}
