@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "shoal", targets: ["ShoalCLI"]),
+        // Libraries are products so the Benchmarks package (and other tools) can link them.
+        .library(name: "IPLD", targets: ["IPLD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),

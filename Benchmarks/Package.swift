@@ -1,0 +1,27 @@
+// swift-tools-version: 6.1
+// Side-by-side benchmarks for Shoal, kept out of the main package so CI's clean build stays lean.
+//
+//     swift run -c release --package-path Benchmarks shoal-bench --help
+//
+// Each benchmark compares Shoal against a baseline measured in the same run (OpenSSL, a plain
+// fork/exec, another tool) and prints ratios; figures are recorded in docs/PERFORMANCE.md.
+import PackageDescription
+
+let package = Package(
+    name: "ShoalBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "Shoal", path: ".."),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "shoal-bench",
+            dependencies: [
+                .product(name: "IPLD", package: "Shoal"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/ShoalBench"
+        ),
+    ]
+)
