@@ -37,7 +37,7 @@ enum Measure {
     /// Peak RSS of finished children (`ru_maxrss` of RUSAGE_CHILDREN), in bytes.
     static func childrenPeakRSS() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_CHILDREN, &usage)
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return usage.ru_maxrss * 1024
     }
 }
