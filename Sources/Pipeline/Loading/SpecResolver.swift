@@ -1,0 +1,54 @@
+import Yams
+
+/// How plain (unquoted) YAML scalars are typed in a spec: the YAML 1.2 core schema, not YAML 1.1.
+///
+/// Only `true`/`false` are booleans and only `null`/`~`/empty are null, so `no`, `on`, `off` and
+/// `yes` stay strings (the "Norway problem"); dates stay strings; there are no merge keys and no
+/// sexagesimal numbers. JSON input types the same way, since every JSON literal is written the
+/// same in the core schema.
+enum SpecResolver {
+    static let resolver: Resolver = {
+        // Patterns from the YAML 1.2.2 core schema (section 10.3.2), as constants that cannot fail.
+        var resolver = Resolver.basic
+        for (tag, pattern) in [
+            (Tag.Name.null, "^(?:~|null|Null|NULL|)$"),
+            (Tag.Name.bool, "^(?:true|True|TRUE|false|False|FALSE)$"),
+            (Tag.Name.int, "^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+            (Tag.Name.float,
+             "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"),
+        ] {
+            if let rule = try? Resolver.Rule(tag, pattern) { resolver = resolver.appending(rule) }
+        }
+        return resolver
+    }()
+
+    /// The value of a scalar typed `int`: decimal, `0o` octal or `0x` hexadecimal; `nil` when it
+    /// does not fit in 64 bits.
+    static func integer(_ text: String) -> Int? {
+        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
+        if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
+        return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+    }
+
+    /// The value of a scalar typed `float`; infinities and NaN come out as such (callers reject them).
+    static func float(_ text: String) -> Double? {
+        switch text.lowercased() {
+        case ".inf", "+.inf": return .infinity
+        case "-.inf": return -.infinity
+        case ".nan": return .nan
+        default: return Double(text)
+        }
+    }
+
+    /// Whether `text` written plainly would be read back as something other than a string, by
+    /// this resolver or by a YAML 1.1 reader such as Yams' or PyYAML's default.
+    static func needsQuotes(_ text: String) -> Bool {
+        resolver.resolveTag(of: .scalar(.init(text))) != .str
+            || Resolver.default.resolveTag(of: .scalar(.init(text))) != .str
+    }
+}
+
+extension Node {
+    /// The node's resolved tag (`str`, `int`, `float`, `bool`, `null`, `map`, `seq`).
+    var tagName: Tag.Name { Tag.Name(rawValue: tag.description) }
+}
