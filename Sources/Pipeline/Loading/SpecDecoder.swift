@@ -197,11 +197,13 @@ final class SpecDecoder {
         }
     }
 
-    /// The known word closest to `word` when it is a likely typo (edit distance at most 2).
+    /// The known word closest to `word` when it is a likely typo: one edit away, or two for words
+    /// of six letters or more (`netwrok` for `network`, but not `gpus` for `cpu`).
     static func closest(to word: String, in known: [String]) -> String? {
         let scored = known.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, best.1 < word.count else { return nil }
-        return best.0
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        let allowed = word.count >= 6 ? 2 : 1
+        return best.1 <= allowed && best.1 < word.count ? best.0 : nil
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {

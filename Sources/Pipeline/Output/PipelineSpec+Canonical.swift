@@ -30,7 +30,8 @@ extension PipelineSpec {
     /// - Throws: ``PipelineError`` only if the YAML emitter fails, which valid text never makes it do.
     public func canonicalYAML() throws(PipelineError) -> String {
         do {
-            return try Yams.serialize(node: canonicalDocument.yamlNode(depth: 0), indent: 2, width: -1, allowUnicode: true)
+            let text = try Yams.serialize(node: canonicalDocument.yamlNode(depth: 0), indent: 2, width: -1, allowUnicode: true)
+            return text.hasSuffix("\n") ? text : text + "\n"
         } catch {
             throw PipelineError(.invalidSpec, "cannot print the spec as YAML: \(error)")
         }
@@ -141,8 +142,7 @@ extension SpecValue: Encodable {
     func yamlNode(depth: Int) -> Node {
         switch self {
         case .string(let value):
-            let style: Node.Scalar.Style = SpecResolver.needsQuotes(value) ? .doubleQuoted : .plain
-            return .scalar(.init(value, Tag(.str), style))
+            return .scalar(.init(value, Tag(.str), Self.stringStyle(value)))
         case .int(let value):
             return .scalar(.init(String(value), Tag(.int), .plain))
         case .float(let value):
@@ -154,10 +154,17 @@ extension SpecValue: Encodable {
             return .sequence(.init(values.map { $0.yamlNode(depth: depth + 1) }, Tag(.seq), style))
         case .map(let map):
             let flow = depth >= 3 && map.allSatisfy { $0.value.isScalar }
-            let pairs = map.map { (Node.scalar(.init($0.key, Tag(.str), SpecResolver.needsQuotes($0.key) ? .doubleQuoted : .plain)),
+            let pairs = map.map { (Node.scalar(.init($0.key, Tag(.str), Self.stringStyle($0.key))),
                                    $0.value.yamlNode(depth: depth + 1)) }
             return .mapping(.init(pairs, Tag(.map), flow ? .flow : .block))
         }
+    }
+
+    /// Single quotes for text that would read back as another type (`'5'`, `'no'`) or that holds
+    /// spaces (so a shell line reads as one argument); plain otherwise. The emitter still picks a
+    /// quoted style by itself when plain text would not parse back.
+    static func stringStyle(_ text: String) -> Node.Scalar.Style {
+        SpecResolver.needsQuotes(text) || text.contains(where: \.isWhitespace) ? .singleQuoted : .plain
     }
 
     /// Swift's shortest round-trip spelling, with a `.0` added before an exponent (`1e-05` becomes

@@ -32,30 +32,44 @@ public struct Template: Sendable, Hashable {
     ///   an unknown form, quoting it.
     public init(parsing text: String) throws(PipelineError) {
         var parts: [Part] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { parts.append(.literal(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                throw PipelineError(.invalidTemplate, "unclosed placeholder '\(rest[open.lowerBound...].prefix(40))': \(Self.expected)")
+        for piece in Self.scan(text) {
+            switch piece {
+            case .success(let part): parts.append(part)
+            case .failure(let error): throw error
             }
-            let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces()
-            parts.append(try Self.placeholder(inner))
-            rest = rest[close.upperBound...]
         }
-        if !rest.isEmpty { parts.append(.literal(String(rest))) }
         self.parts = parts
     }
 
-    private static func placeholder(_ inner: Substring) throws(PipelineError) -> Part {
+    /// Splits `text` into pieces, each a part or the error for one bad placeholder, so a checker
+    /// can report every bad placeholder of a string rather than the first.
+    public static func scan(_ text: String) -> [Result<Part, PipelineError>] {
+        var pieces: [Result<Part, PipelineError>] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { pieces.append(.success(.literal(String(rest[..<open.lowerBound])))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                pieces.append(.failure(PipelineError(
+                    .invalidTemplate, "unclosed placeholder '\(rest[open.lowerBound...].prefix(40))': \(expected)")))
+                return pieces
+            }
+            pieces.append(placeholder(rest[open.upperBound..<close.lowerBound].trimmingSpaces()))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { pieces.append(.success(.literal(String(rest)))) }
+        return pieces
+    }
+
+    private static func placeholder(_ inner: Substring) -> Result<Part, PipelineError> {
         let words = inner.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if words.count >= 2, words[0] == "params", words.dropFirst().allSatisfy(SpecNames.isValidParamKey) {
-            return .param(Array(words.dropFirst()))
+            return .success(.param(Array(words.dropFirst())))
         }
         if words.count >= 3, words[0] == "inputs", words.last == "cid" {
             let name = words.dropFirst().dropLast().joined(separator: ".")
-            if SpecNames.isValidDataName(name) { return .inputCID(name) }
+            if SpecNames.isValidDataName(name) { return .success(.inputCID(name)) }
         }
-        throw PipelineError(.invalidTemplate, "unknown placeholder '{{\(inner)}}': \(expected)")
+        return .failure(PipelineError(.invalidTemplate, "unknown placeholder '{{\(inner)}}': \(expected)"))
     }
 
     /// Every placeholder in the template, in order.

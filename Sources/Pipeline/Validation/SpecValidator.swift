@@ -125,14 +125,12 @@ public struct SpecValidator {
     }
 
     private mutating func checkTemplate(_ text: String, in task: TaskSpec, path: String) {
-        let template: Template
-        do {
-            template = try Template(parsing: text)
-        } catch {
-            report(path, error.message)
-            return
-        }
-        for part in template.placeholders {
+        for piece in Template.scan(text) {
+            let part: Template.Part
+            switch piece {
+            case .success(let parsed): part = parsed
+            case .failure(let error): report(path, error.message); continue
+            }
             switch part {
             case .param(let keyPath):
                 guard let value = task.params.value(at: keyPath) else {
