@@ -37,7 +37,7 @@ let package = Package(
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting"],
+            name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting", yams],
             exclude: ["Fixtures", "schema_check.py"]
         ),
     ]

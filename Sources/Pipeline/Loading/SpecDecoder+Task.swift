@@ -127,8 +127,13 @@ extension SpecDecoder {
             var inputs: [TaskInput] = []
             for (offset, item) in items.enumerated() {
                 let written = FieldPath.item(path, offset)
-                guard let text = string(item, path: written, what: "a CID (an FPS inputs list holds CIDs)"),
-                      let cid = parseCID(text, at: item, path: written) else { continue }
+                guard let text = string(item, path: written, what: "a CID (an FPS inputs list holds CIDs)") else { continue }
+                guard let cid = try? CID(text) else {
+                    report("'\(text)' is not a CID: an FPS inputs list holds CIDs only "
+                           + "(name local data in the pipeline's inputs: and read it with {from: inputs.NAME})",
+                           at: item, path: written)
+                    continue
+                }
                 guard inputs.allSatisfy({ $0.name != text }) else {
                     report("input \(text) is listed twice", at: item, path: written)
                     continue

@@ -79,17 +79,17 @@ public struct SpecValidator {
                 case .pipelineInput(let name):
                     if spec.input(named: name) == nil {
                         let known = spec.inputs.map(\.name)
-                        report(path, "no pipeline input '\(name)' (\(Self.list("inputs", known)))")
+                        report(path, "no pipeline input '\(name)' (\(Self.list("inputs", known, none: "the pipeline has no inputs")))")
                     }
                 case .taskOutput(let producer, let output):
                     if producer == task.id {
                         report(path, "task '\(task.id)' cannot read its own output '\(output)'")
                     } else if let upstream = spec.task(producer) {
                         if !skippedOutputs.contains(producer), !upstream.outputs.contains(output) {
-                            report(path, "task '\(producer)' declares no output '\(output)' (\(Self.list("its outputs", upstream.outputs)))")
+                            report(path, "task '\(producer)' declares no output '\(output)' (\(Self.list("its outputs", upstream.outputs, none: "it declares no outputs")))")
                         }
                     } else {
-                        report(path, "no task '\(producer)' (\(Self.list("tasks", taskIDs)))")
+                        report(path, "no task '\(producer)' (\(Self.list("tasks", taskIDs, none: "there are no tasks")))")
                     }
                 }
             }
@@ -135,7 +135,7 @@ public struct SpecValidator {
             case .param(let keyPath):
                 guard let value = task.params.value(at: keyPath) else {
                     report(path, "unknown placeholder '\(part)': the task has no parameter '\(keyPath.joined(separator: "."))' "
-                           + "(\(Self.list("parameters", task.params.keys)))")
+                           + "(\(Self.list("parameters", task.params.keys, none: "it has no parameters")))")
                     continue
                 }
                 if !value.isScalar {
@@ -144,7 +144,7 @@ public struct SpecValidator {
             case .inputCID(let name):
                 if task.input(named: name) == nil {
                     report(path, "unknown placeholder '\(part)': the task has no input '\(name)' "
-                           + "(\(Self.list("inputs", task.inputs.map(\.name))))")
+                           + "(\(Self.list("inputs", task.inputs.map(\.name), none: "it has no inputs")))")
                 }
             case .literal:
                 break
@@ -167,7 +167,7 @@ public struct SpecValidator {
         }
     }
 
-    static func list(_ what: String, _ names: [String]) -> String {
-        names.isEmpty ? "there are no \(what)" : "\(what): \(names.joined(separator: ", "))"
+    static func list(_ what: String, _ names: [String], none: String) -> String {
+        names.isEmpty ? none : "\(what): \(names.joined(separator: ", "))"
     }
 }
