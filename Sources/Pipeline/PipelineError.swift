@@ -33,6 +33,8 @@ public struct PipelineError: Error, Sendable, Equatable, CustomStringConvertible
         public static let dependencyCycle = Code("dependency cycle")
         /// A task id is not part of the pipeline.
         public static let unknownTask = Code("unknown task")
+        /// Two tasks have the same id.
+        public static let duplicateTask = Code("duplicate task")
     }
 
     public let code: Code

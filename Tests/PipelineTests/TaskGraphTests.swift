@@ -57,8 +57,8 @@ import Testing
         #expect(throws: PipelineError(.unknownTask, "task 'a' waits for unknown task 'x'")) {
             try TaskGraph(edges: [("a", ["x"])])
         }
-        #expect(throws: PipelineError(.unknownTask, "task ids are not unique")) {
-            try TaskGraph(edges: [("a", []), ("a", [])])
+        #expect(throws: PipelineError(.duplicateTask, "task id 'a' is used twice")) {
+            try TaskGraph(edges: [("b", []), ("a", []), ("a", [])])
         }
     }
 

@@ -26,8 +26,8 @@ public struct TaskGraph: Sendable, Hashable {
     /// Builds the graph of a validated spec.
     ///
     /// - Throws: ``PipelineError/Code/dependencyCycle`` naming the cycle, or
-    ///   ``PipelineError/Code/unknownTask`` for a `from:` naming a missing task (neither happens
-    ///   for a spec that passed validation).
+    ///   ``PipelineError/Code/unknownTask`` for a `from:` naming a missing task, or
+    ///   ``PipelineError/Code/duplicateTask`` (none happens for a spec that passed validation).
     public init(_ spec: PipelineSpec) throws(PipelineError) {
         try self.init(edges: spec.tasks.map { ($0.id, $0.upstreamTaskIDs) })
     }
@@ -38,7 +38,8 @@ public struct TaskGraph: Sendable, Hashable {
         var index: [String: Int] = [:]
         for (position, id) in ids.enumerated() where index[id] == nil { index[id] = position }
         guard index.count == ids.count else {
-            throw PipelineError(.unknownTask, "task ids are not unique")
+            let duplicate = ids.enumerated().first { index[$0.element] != $0.offset }?.element ?? ""
+            throw PipelineError(.duplicateTask, "task id '\(duplicate)' is used twice")
         }
         var dependencies = [[Int]](repeating: [], count: ids.count)
         var dependants = [[Int]](repeating: [], count: ids.count)
