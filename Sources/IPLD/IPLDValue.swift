@@ -188,11 +188,12 @@ func hashUTF8(_ string: String, into hasher: inout Hasher) {
 
 // MARK: - Literals
 
-extension IPLDValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+// Deliberately not `ExpressibleByNilLiteral`: `nil` would silently become `.null` wherever an
+// `IPLDValue?` is expected (a missing map key would read as a present null). Write `.null`.
+extension IPLDValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
-    public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .integer(IPLDInteger(value)) }
     public init(floatLiteral value: Double) { self = .float(value) }
