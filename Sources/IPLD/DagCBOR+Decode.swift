@@ -144,7 +144,7 @@ struct DagCBORReader {
 
     private mutating func readMap(count: UInt64, depth: Int, at start: Int) throws -> IPLDMap {
         // Each entry takes at least two bytes.
-        guard count <= UInt64(bytes.count - offset) / 2 else { throw truncated(start, needing: count * 2) }
+        guard count <= UInt64(bytes.count - offset) / 2 else { throw truncated(start, needing: count) }
         var entries: [IPLDMap.Entry] = []
         entries.reserveCapacity(Int(count))
         var previousKey: Range<Int>?
@@ -218,7 +218,7 @@ struct DagCBORReader {
     }
 
     private func truncated(_ start: Int, needing count: UInt64) -> IPLDError {
-        fail(.invalidDagCBOR, start, "unexpected end of input (item needs \(count) more bytes, \(bytes.count - offset) left)")
+        fail(.invalidDagCBOR, start, "unexpected end of input (item needs at least \(count) more bytes, \(bytes.count - offset) left)")
     }
 
     private func fail(_ code: IPLDError.Code, _ at: Int, _ what: String) -> IPLDError {
