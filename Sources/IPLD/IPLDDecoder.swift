@@ -173,7 +173,7 @@ struct IPLDKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private func child(_ key: Key) throws -> IPLDValueDecoder {
         guard let value = map[key.stringValue] else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath,
-                debugDescription: "missing key \(quotedKey(key.stringValue))"))
+                debugDescription: "required key is absent"))
         }
         return decoder.child(value, key: key)
     }

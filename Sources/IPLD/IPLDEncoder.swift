@@ -139,17 +139,20 @@ final class IPLDValueEncoder: Encoder {
     }
 
     /// The IPLD form of types that are not encoded through their own `encode(to:)`.
-    static func nativeValue(of value: some Encodable, codingPath: [any CodingKey]) throws -> IPLDValue? {
-        switch value {
-        case let value as IPLDValue: return value
-        case let cid as CID: return .link(cid)
-        case let bytes as IPLDBytes: return .bytes(bytes.bytes)
-        case let bytes as [UInt8]: return .bytes(bytes)
-        case let data as Data: return .bytes(Array(data))
-        case let map as IPLDMap: return .map(map)
-        case let integer as IPLDInteger: return .integer(integer)
-        case let double as Double: return try float(double, codingPath: codingPath)
-        case let float as Float: return try Self.float(Double(float), codingPath: codingPath)
+    ///
+    /// Dispatches on the static type, not on a dynamic cast: an empty `[CID]` would pass
+    /// `as? [UInt8]` (empty arrays cast to any element type) and become bytes.
+    static func nativeValue<T: Encodable>(of value: T, codingPath: [any CodingKey]) throws -> IPLDValue? {
+        switch T.self {
+        case is IPLDValue.Type: return value as? IPLDValue
+        case is CID.Type: return (value as? CID).map(IPLDValue.link)
+        case is IPLDBytes.Type: return (value as? IPLDBytes).map { .bytes($0.bytes) }
+        case is [UInt8].Type: return (value as? [UInt8]).map(IPLDValue.bytes)
+        case is Data.Type: return (value as? Data).map { .bytes(Array($0)) }
+        case is IPLDMap.Type: return (value as? IPLDMap).map(IPLDValue.map)
+        case is IPLDInteger.Type: return (value as? IPLDInteger).map(IPLDValue.integer)
+        case is Double.Type: return try (value as? Double).map { try float($0, codingPath: codingPath) }
+        case is Float.Type: return try (value as? Float).map { try float(Double($0), codingPath: codingPath) }
         default: return nil
         }
     }
