@@ -252,9 +252,25 @@ func hexByte(_ byte: UInt8) -> String {
     return digits.count == 1 ? "0" + digits : digits
 }
 
-/// A key for an error message: quoted and cut short.
+/// A key for an error message: quoted, cut short, and kept on one line.
 func quotedKey(_ key: String) -> String {
-    key.utf8.count <= 40 ? "\"\(key)\"" : "\"\(key.prefix(37))...\""
+    let short = key.count <= 40 ? key : key.prefix(37) + "..."
+    return "\"" + printableText(short) + "\""
+}
+
+/// Text from a document made safe for a one-line message: control characters and quotes
+/// are escaped, the rest is kept.
+func printableText(_ text: some StringProtocol) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x22: out += "\\\""
+        case 0x5c: out += "\\\\"
+        case 0..<0x20, 0x7f, 0x2028, 0x2029: out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
 }
 
 func quotedKey(_ bytes: ArraySlice<UInt8>) -> String {

@@ -109,7 +109,7 @@ struct DagJSONParser {
             try closeReservedForm(objectStart, "a link {\"/\": CID} must have no other keys")
             let cid: CID
             do { cid = try CID(text) } catch let error as IPLDError {
-                throw fail(.invalidDagJSON, valueAt, "link {\"/\": …} does not hold a valid CID (\(error.message))")
+                throw fail(.invalidDagJSON, valueAt, "link {\"/\": …} does not hold a valid CID (\(printableText(error.message)))")
             }
             if collectLinks { links.append(cid) }
             return .link(cid)

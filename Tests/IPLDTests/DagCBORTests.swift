@@ -126,6 +126,28 @@ import Testing
         #expect(try DagCBOR.encode(decoded) == bytes)
     }
 
+    /// Strictness as a property: whatever the decoder accepts is exactly what the encoder writes,
+    /// so a block has one CID. Corrupted blocks either fail with an IPLDError or still are canonical.
+    @Test(arguments: 0..<32)
+    func acceptedInputIsAlwaysCanonical(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed &+ 1000)
+        let original = try DagCBOR.encode(IPLDValue.random(using: &rng, depth: 3))
+        for _ in 0..<50 {
+            var bytes = original
+            switch rng.next() % 3 {
+            case 0: bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next())
+            case 1: bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
+            default: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: Int(rng.next() % UInt64(bytes.count + 1)))
+            }
+            do {
+                let value = try DagCBOR.decode(bytes)
+                #expect(try DagCBOR.encode(value) == bytes)
+            } catch is IPLDError {
+                // rejected: fine
+            }
+        }
+    }
+
     @Test func nestingUpToTheLimitIsAccepted() throws {
         let depth = DagCBOR.defaultMaxDepth
         let bytes = [UInt8](repeating: 0x81, count: depth - 1) + [0x80]

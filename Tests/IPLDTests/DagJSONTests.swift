@@ -128,6 +128,29 @@ import Testing
         #expect(try DagCBOR.decode(try DagCBOR.encode(decoded)) == value)
     }
 
+    /// Corrupted documents either fail with an IPLDError or decode to something writable.
+    @Test(arguments: 0..<32)
+    func corruptedDocumentsFailCleanly(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed &+ 2000)
+        guard let original = try? DagJSON.encode(IPLDValue.random(using: &rng, depth: 3)) else { return }
+        let alphabet = Array(#"{}[]":,\/-0123456789.eE+tfnu"ab "#.utf8)
+        for _ in 0..<50 {
+            var bytes = original
+            let byte = rng.next() & 1 == 0 ? alphabet[Int(rng.next() % UInt64(alphabet.count))] : UInt8(truncatingIfNeeded: rng.next())
+            switch rng.next() % 3 {
+            case 0: bytes[Int(rng.next() % UInt64(bytes.count))] = byte
+            case 1: bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
+            default: bytes.insert(byte, at: Int(rng.next() % UInt64(bytes.count + 1)))
+            }
+            do {
+                let value = try DagJSON.decode(bytes)
+                #expect(try DagJSON.decode(try DagJSON.encode(value)) == value)
+            } catch is IPLDError {
+                // rejected: fine
+            }
+        }
+    }
+
     // MARK: Rejections
 
     struct Rejection: Sendable, CustomTestStringConvertible {
@@ -199,6 +222,15 @@ import Testing
     @Test func errorsNameLineAndColumn() throws {
         let error = try #require(throws: IPLDError.self) { try DagJSON.decode("{\n  \"a\": 1,\n  \"a\": 2\n}") }
         #expect(error.description == #"duplicate map key: dag-json offset 14 (line 3, column 3): map key "a" appears twice"#)
+    }
+
+    @Test func errorsStayOnOneLine() throws {
+        let error = try #require(throws: IPLDError.self) { try DagJSON.decode(#"{"a\nb\"":1,"a\nb\"":2}"#) }
+        #expect(!error.description.contains("\n"))
+        #expect(error.description.hasSuffix(#"map key "a\u{a}b\"" appears twice"#))
+        let link = try #require(throws: IPLDError.self) { try DagJSON.decode(#"{"/":"bad\ncid"}"#) }
+        #expect(link.code == .invalidDagJSON)
+        #expect(!link.description.contains("\n"))
     }
 
     // MARK: Links
