@@ -12,7 +12,7 @@ import Foundation
 /// | Swift | IPLD |
 /// | --- | --- |
 /// | struct, class, `[String: T]` (and `CodingKeyRepresentable` keys) | map (keys sorted by the codec) |
-/// | array, set | list |
+/// | array | list |
 /// | `Bool`, `String` | bool, string |
 /// | every `FixedWidthInteger` (`Int`, `UInt64`, `Int8`, …) | integer |
 /// | `Double`, `Float` (widened to `Double`) | float; NaN and ±Infinity are refused |
@@ -21,6 +21,11 @@ import Foundation
 /// | ``IPLDValue``, ``IPLDMap``, ``IPLDInteger`` | themselves |
 /// | `nil` optional property | **omitted** (synthesized code calls `encodeIfPresent`) |
 /// | explicit `encodeNil()` | null |
+///
+/// Map keys are sorted by the codec, so dictionaries encode deterministically. A `Set`, or a
+/// dictionary whose keys are neither strings, integers nor `CodingKeyRepresentable` (Swift
+/// writes those as a list of alternating keys and values), encodes in its iteration order,
+/// which changes from run to run: sort such collections into arrays before content-addressing them.
 ///
 /// ```swift
 /// struct Recipe: Codable { var type = "shoal.recipe/1"; var tool: CID; var run: [String] }
