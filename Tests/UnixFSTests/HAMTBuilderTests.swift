@@ -68,4 +68,41 @@ import Testing
         let b = try DirectoryBuilder(profile: profile, sink: DiscardingBlockSink()).build(entries.reversed(), path: "d")
         #expect(a.cid == b.cid)
     }
+
+    /// Small fanouts, where kubo cannot be asked: every name must sit in the buckets an
+    /// independent HAMT implementation (hamt-sharding, see make_vectors.py) puts it in.
+    @Test(arguments: [8, 16, 32])
+    func placementMatchesIndependentImplementation(fanout: Int) throws {
+        let expected = try #require(KnownAnswerVectors.hamtPlacements[fanout])
+        let store = MemoryBlockstore()
+        var profile = ImportProfile.cidV1
+        profile.hamtShardingThreshold = 1
+        profile.hamtFanout = fanout
+        let entries = expected.keys.map { name in
+            DirectoryBuilder.Entry(name: name, cid: CID.sha256(Array(name.utf8), codec: .raw), dagSize: 1, contentSize: 1)
+        }
+        let root = try DirectoryBuilder(profile: profile, sink: store).build(entries, path: "d")
+        let geometry = try HAMTGeometry(fanout: fanout)
+        var placed: [String: [Int]] = [:]
+        func walk(_ cid: CID, _ path: [Int]) throws {
+            let node = try PBNode(decoding: try store.block(cid))
+            let data = try UnixFSData(decoding: node.data!)
+            #expect(data.fanout == UInt64(fanout) && data.hashType == 0x22)
+            var buckets: [Int] = []
+            for link in node.links {
+                let name = link.name!
+                let bucket = try #require(geometry.bucket(ofPrefix: name.prefix(geometry.prefixWidth)))
+                buckets.append(bucket)
+                if name.count == geometry.prefixWidth {
+                    try walk(link.hash, path + [bucket])
+                } else {
+                    placed[String(name.dropFirst(geometry.prefixWidth))] = path + [bucket]
+                }
+            }
+            #expect(buckets == buckets.sorted())
+            #expect(data.data == geometry.bitfield(buckets))
+        }
+        try walk(root.cid, [])
+        #expect(placed == expected)
+    }
 }

@@ -78,7 +78,8 @@ public struct UnixFSExporter: Sendable {
         return cid
     }
 
-    /// The entries of the directory `cid` (plain or HAMT-sharded), in name byte order.
+    /// The entries of the directory `cid`: a plain directory's in link order (as the spec asks
+    /// readers to keep it), a HAMT-sharded one's in name byte order (its link order is by hash).
     ///
     /// - Parameter resolveTypes: also fetch each entry's root block to report its kind and size
     ///   (`ipfs ls` does); without it only names, CIDs and DAG sizes are returned.
@@ -94,8 +95,8 @@ public struct UnixFSExporter: Sendable {
     }
 
     private func list(_ node: UnixFSNode, cid: CID, resolveTypes: Bool) throws -> [UnixFSDirectoryEntry] {
-        let entries = try DirectoryReader(fetcher: fetcher).entries(of: node, cid: cid)
-            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var entries = try DirectoryReader(fetcher: fetcher).entries(of: node, cid: cid)
+        if case .hamtShard = node { entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
         return try entries.map { entry in
             let info = resolveTypes ? try stat(entry.cid) : nil
             return UnixFSDirectoryEntry(name: entry.name, cid: entry.cid, kind: info?.kind, size: info?.size, dagSize: entry.dagSize)

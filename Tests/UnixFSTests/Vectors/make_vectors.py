@@ -203,6 +203,36 @@ def direct_python_cid(oracle: str, path: str, version: int, raw, chunk: int) -> 
     return cid, "python+well-known"
 
 
+def hamt_placements(fanout: int, count: int) -> list[tuple[str, list[int]]]:
+    """Where each of `count` names lands in a HAMT of `fanout` buckets, computed with the PyPI
+    `hamt-sharding` package (a port of the JS library js-ipfs-unixfs shards with): an
+    independent check of how bucket indexes are cut from the murmur3 hash at small fanouts,
+    where kubo cannot be asked (its fanout is fixed at 256). The hash function is the one the
+    JS importer gives it: the first 64 bits of murmur3-x64-128, reversed."""
+    import mmh3
+    from hamt_sharding.buckets import HAMTBucket
+
+    def hash64(b: bytes) -> bytes:
+        return mmh3.hash64(b, 0, signed=False)[0].to_bytes(8, "big")[::-1]
+
+    bits = fanout.bit_length() - 1
+    root = HAMTBucket.create_hamt(hash64, bits)
+    for i in range(count):
+        root[f"name-{i}"] = i
+    out = []
+
+    def walk(bucket, path):
+        for pos, child in bucket._children.items():
+            if isinstance(child, HAMTBucket):
+                walk(child, path + [pos])
+            else:
+                out.append((child.key, path + [pos]))
+    walk(root, [])
+    if len(out) != count:
+        sys.exit(f"hamt-sharding placed {len(out)} of {count} names")
+    return sorted(out)
+
+
 def swift_string(s: str) -> str:
     out = []
     for ch in s:
@@ -274,6 +304,15 @@ def main():
                     f"hidden: {str(o.get('hidden', False)).lower()},\n"
                     f"                   cid: \"{cid}\"),  // {checks}")
                 print(f"tree {tid} {o}: {cid} ({checks})", file=sys.stderr)
+        lines.append("    ]")
+        lines.append("")
+        lines.append("    /// name-0 … name-299: the bucket index at each level (hamt-sharding, see the script).")
+        lines.append("    static let hamtPlacements: [Int: [String: [Int]]] = [")
+        for fanout in (8, 16, 32):
+            lines.append(f"        {fanout}: [")
+            for name, path in hamt_placements(fanout, 300):
+                lines.append(f"            \"{name}\": {path},")
+            lines.append("        ],")
         lines.append("    ]")
         lines.append("}")
         print("\n".join(lines))
