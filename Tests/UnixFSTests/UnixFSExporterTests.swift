@@ -160,6 +160,22 @@ import Testing
         #expect(lstat(out.url("copy/b/dangling"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
     }
 
+    /// Every tree vector written to disk and imported again gives the reference CID again (a
+    /// wrapped tree comes back as a directory holding the tree, which imports unwrapped).
+    @Test(arguments: KnownAnswerVectors.trees)
+    func treeRoundTrips(vector: TreeVector) throws {
+        let directory = try TemporaryDirectory()
+        let store = MemoryBlockstore()
+        let imported = try UnixFSImporter(profile: vector.profile, sink: store)
+            .importPath(try vector.materialize(in: directory), options: vector.options)
+        try UnixFSExporter(source: store).get(imported.cid, to: directory.url("copy"))
+        var options = vector.options
+        options.wrapWithDirectory = false
+        let again = try UnixFSImporter(profile: vector.profile, sink: DiscardingBlockSink())
+            .importPath(directory.url("copy"), options: options)
+        #expect(again.cid.string == vector.cid)
+    }
+
     @Test func getOfASingleFileAndSymlink() throws {
         let bytes = SplitMix64.bytes(seed: 4, count: 5000)
         let (store, cid) = try imported(bytes, .cidV1)
