@@ -15,6 +15,7 @@ let package = Package(
         // Libraries are products so the Benchmarks package (and other tools) can link them.
         .library(name: "IPLD", targets: ["IPLD"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "UnixFS", targets: ["UnixFS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -29,6 +30,9 @@ let package = Package(
         // parameter templating and the task DAG.
         .target(name: "Pipeline", dependencies: ["IPLD", yams]),
 
+        // UnixFS: files and directories as IPLD DAGs (chunkers, layouts, HAMT, importer, exporter).
+        .target(name: "UnixFS", dependencies: ["IPLD"]),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", "Pipeline", argumentParser]),
 
@@ -40,5 +44,6 @@ let package = Package(
             name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting", yams],
             exclude: ["Fixtures", "schema_check.py"]
         ),
+        .testTarget(name: "UnixFSTests", dependencies: ["UnixFS", "IPLD", "ShoalTesting"], exclude: ["Vectors"]),
     ]
 )
