@@ -13,14 +13,19 @@ let package = Package(
         .executable(name: "shoal", targets: ["ShoalCLI"]),
         // Libraries are products so the Benchmarks package (and other tools) can link them.
         .library(name: "IPLD", targets: ["IPLD"]),
+        .library(name: "BlockStore", targets: ["BlockStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
         // Content addressing: CIDs, multiformats, dag-pb, dag-cbor, dag-json. Pure values, no I/O.
         .target(name: "IPLD", dependencies: [crypto]),
+
+        // Local storage: flat-file blocks, the pin set and block index in SQLite, gc, verify, CAR v1.
+        .target(name: "BlockStore", dependencies: ["IPLD", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", argumentParser]),
@@ -29,5 +34,11 @@ let package = Package(
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
+
+        // A helper process for BlockStore's concurrency tests (two real processes sharing a repo).
+        .executableTarget(
+            name: "BlockStoreTestHelper", dependencies: ["BlockStore", "IPLD", "ShoalTesting"],
+            path: "Tests/BlockStoreTestHelper"),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "IPLD", "ShoalTesting", "BlockStoreTestHelper"]),
     ]
 )

@@ -1,0 +1,114 @@
+import Foundation
+import IPLD
+import Synchronization
+
+/// Writes blocks and pins inside one ``Repo/write(_:)`` session.
+///
+/// A ``BlockSink`` (hand it to the UnixFS importer) and a ``BlockSource`` (the importer and
+/// ``pin(_:mode:name:)`` can read back what was written). Block files are written at once;
+/// their rows in the block index are batched and flushed every ``indexBatchSize`` blocks, before
+/// every pin and when the session ends, so a crash can leave at worst *orphan* files (on disk but
+/// not indexed), which `verify` reports and gc removes, never an index row without its file.
+public final class RepoWriter: BlockSink, BlockSource, Sendable {
+    /// Index rows written in one SQLite transaction.
+    public static let indexBatchSize = 512
+
+    private let repo: Repo
+    private struct State {
+        var pending: [RepoDatabase.IndexedBlock] = []
+        var closed = false
+        var wroteSinceSync = false
+    }
+    private let state = Mutex(State())
+
+    init(repo: Repo) {
+        self.repo = repo
+    }
+
+    private func checkOpen() throws {
+        if state.withLock({ $0.closed }) {
+            throw BlockStoreError(.sessionClosed, "a RepoWriter was used after its write session ended")
+        }
+    }
+
+    // MARK: BlockSink
+
+    /// Stores `block` (idempotent: an existing intact file is left alone).
+    ///
+    /// The block is indexed even when its file was already there, so adding data again also
+    /// adopts orphan files left by an interrupted session.
+    public func put(_ block: Block) throws {
+        try checkOpen()
+        if block.cid.multihash.code == .identity { return }
+        let wrote = try repo.blocks.write(block)
+        let batch: [RepoDatabase.IndexedBlock]? = state.withLock { state in
+            if wrote { state.wroteSinceSync = true }
+            state.pending.append(.init(multihash: block.cid.multihash, size: block.bytes.count, codec: block.cid.codec))
+            guard state.pending.count >= Self.indexBatchSize else { return nil }
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
+        }
+        if let batch { try repo.database.index(batch) }
+    }
+
+    // MARK: BlockSource
+
+    public func block(_ cid: CID) throws -> [UInt8] { try repo.blocks.block(cid) }
+
+    public func has(_ cid: CID) throws -> Bool { try repo.blocks.has(cid) }
+
+    // MARK: Pins
+
+    /// Pins `cid`: recursively (it and every block it reaches) or directly (just it).
+    ///
+    /// A recursive pin first walks the whole DAG and checks that every block is present; if one
+    /// is missing, nothing is pinned. See ``pin(_:mode:name:)-(CID...)`` for several roots.
+    ///
+    /// - Throws: ``BlockStoreError/Code/pinMissingBlock`` naming the missing block and its
+    ///   parent; ``BlockStoreError/Code/alreadyPinned`` for a direct pin of a recursive one;
+    ///   ``BlockStoreError/Code/unsupportedCodec`` for a block whose links cannot be read.
+    @discardableResult
+    public func pin(_ cid: CID, mode: Pin.Mode = .recursive, name: String? = nil) throws -> Pin {
+        try pin([cid], mode: mode, name: name)[0]
+    }
+
+    /// Pins several CIDs atomically: every DAG is checked first, then all pins are recorded in
+    /// one transaction, or none.
+    @discardableResult
+    public func pin(_ cids: [CID], mode: Pin.Mode = .recursive, name: String? = nil) throws -> [Pin] {
+        try checkOpen()
+        for cid in cids {
+            do {
+                switch mode {
+                case .recursive:
+                    try DAGWalker(source: repo.blocks).checkComplete(from: cid)
+                case .direct:
+                    guard try repo.blocks.has(cid) else {
+                        throw BlockStoreError(.pinMissingBlock, "block \(cid) is not in the store")
+                    }
+                }
+            } catch let error as BlockStoreError {
+                throw BlockStoreError(error.code, "cannot pin \(cid): \(error.message)")
+            }
+        }
+        try flush()
+        if repo.options.syncBeforePin, state.withLock({ $0.wroteSinceSync }) {
+            try repo.blocks.synchronize()
+            state.withLock { $0.wroteSinceSync = false }
+        }
+        return try repo.database.upsertPins(cids, mode: mode, name: name, now: Date())
+    }
+
+    /// Writes pending block-index rows.
+    public func flush() throws {
+        let batch = state.withLock { state -> [RepoDatabase.IndexedBlock] in
+            defer { state.pending.removeAll() }
+            return state.pending
+        }
+        try repo.database.index(batch)
+    }
+
+    func close() {
+        state.withLock { $0.closed = true }
+    }
+}
