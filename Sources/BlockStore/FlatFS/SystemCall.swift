@@ -68,6 +68,11 @@ enum SystemCall {
         }
     }
 
+    /// One `read(2)` into `buffer`: the number of bytes read, 0 at the end of the input.
+    static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String) throws -> Int {
+        try retrying("read", path) { read(fd, buffer, count) }
+    }
+
     /// Reads the whole file at `path` into a new array sized from `fstat`, with one read loop and
     /// no intermediate buffer. Returns `nil` when the file does not exist.
     static func readFile(_ path: String) throws -> [UInt8]? {

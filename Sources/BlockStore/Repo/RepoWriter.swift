@@ -38,8 +38,14 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
     /// The block is indexed even when its file was already there, so adding data again also
     /// adopts orphan files left by an interrupted session.
     public func put(_ block: Block) throws {
+        try store(block)
+    }
+
+    /// Stores `block` like ``put(_:)`` and returns whether a new file was written.
+    @discardableResult
+    public func store(_ block: Block) throws -> Bool {
         try checkOpen()
-        if block.cid.multihash.code == .identity { return }
+        if block.cid.multihash.code == .identity { return false }
         let wrote = try repo.blocks.write(block)
         let batch: [RepoDatabase.IndexedBlock]? = state.withLock { state in
             if wrote { state.wroteSinceSync = true }
@@ -49,6 +55,7 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
             return state.pending
         }
         if let batch { try repo.database.index(batch) }
+        return wrote
     }
 
     // MARK: BlockSource
