@@ -172,6 +172,9 @@ final class RepoDatabase: Sendable {
     /// with ``BlockStoreError/Code/alreadyPinned``. Pinning again keeps the creation time and
     /// replaces the name when one is given.
     func upsertPins(_ cids: [CID], mode: Pin.Mode, name: String?, now: Date) throws -> [Pin] {
+        // Stored as seconds since 1970 at millisecond precision; the returned pins carry exactly
+        // the value a later read gives back.
+        let now = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded() / 1000)
         do {
             return try pool.write { db in
                 var result: [Pin] = []
