@@ -5,7 +5,7 @@ import ShoalTesting
 @testable import BlockStore
 
 /// A fresh folder under the system temporary directory, removed when the test scope ends.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init(_ label: String = "blockstore") {
