@@ -6,7 +6,7 @@ import Darwin
 import IPLD
 
 /// What a CAR export wrote.
-public struct CARExportSummary: Sendable, Equatable {
+public struct CARExportSummary: Sendable, Equatable, Encodable {
     public let root: CID
     /// Blocks written (each once).
     public let blocks: Int
@@ -15,7 +15,7 @@ public struct CARExportSummary: Sendable, Equatable {
 }
 
 /// What a CAR import stored and pinned.
-public struct CARImportSummary: Sendable, Equatable {
+public struct CARImportSummary: Sendable, Equatable, Encodable {
     /// The roots the CAR's header names.
     public let roots: [CID]
     /// Sections read (duplicates included).
