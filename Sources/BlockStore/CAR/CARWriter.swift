@@ -73,7 +73,6 @@ public final class CARWriter {
         precondition(!finished, "CARWriter used after finish()")
         let cidBytes = cid.bytes
         let sectionLength = cidBytes.count + bytes.count
-        let before = buffer.count
         Varint.append(UInt64(sectionLength), to: &buffer)
         buffer.append(contentsOf: cidBytes)
         if bytes.count >= Self.directWriteThreshold {
@@ -85,7 +84,6 @@ public final class CARWriter {
         }
         bytesWritten += Varint.encodedLength(UInt64(sectionLength)) + sectionLength
         blockCount += 1
-        _ = before
     }
 
     /// Appends a block's section.

@@ -44,9 +44,11 @@ extension Repo {
     ///   or an I/O error naming the output file.
     @discardableResult
     public func exportCAR(root: CID, to path: String) throws -> CARExportSummary {
-        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let temp = (directory.isEmpty ? "" : directory + "/") + ".\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // The temporary file sits in the output's folder, so the final rename cannot cross file systems.
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temp = folder + ".\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var done = false
         defer { if !done { _ = try? SystemCall.removeFile(temp) } }
         let writer = try CARWriter(path: temp, roots: [root])

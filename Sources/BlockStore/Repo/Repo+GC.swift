@@ -37,6 +37,8 @@ extension Repo {
     /// recursive pin that is missing, corrupt or in a codec Shoal cannot read makes gc throw
     /// (its children would otherwise be unknown and deleted).
     ///
+    /// Do not call it inside a ``write(wait:_:)`` session: it would wait for that session forever.
+    ///
     /// - Parameter wait: when `false`, throw ``BlockStoreError/Code/busy`` instead of waiting for
     ///   write sessions to end.
     /// - Throws: ``BlockStoreError/Code/pinMissingBlock``, ``BlockStoreError/Code/corrupt``,

@@ -38,7 +38,8 @@ extension Repo {
     ///
     /// Re-hashing, the long part, holds the shared lock (adds may go on; gc waits). The
     /// comparison of index and files takes the exclusive lock briefly, so that a write session
-    /// between writing a file and indexing it is not mistaken for an orphan.
+    /// between writing a file and indexing it is not mistaken for an orphan. Like gc, do not call
+    /// it inside a ``write(wait:_:)`` session.
     public func verify(wait: Bool = true) throws -> VerifyReport {
         var report = VerifyReport(
             checkedBlocks: 0, checkedBytes: 0, corrupt: [], missing: [], orphans: [], unverifiable: [],
