@@ -12,6 +12,9 @@ import IPLD
 /// so walks that only need to know *which* blocks are reachable never read them.
 struct DAGWalker {
     let source: FlatFSBlockstore
+    /// CIDs known to have no links without reading them (dag-pb leaves a write session just
+    /// stored); like raw blocks, they are only checked for presence.
+    var knownLeaves: Set<CID> = []
 
     /// What a visit is given.
     struct Visit {
@@ -36,7 +39,7 @@ struct DAGWalker {
         var stack: [(cid: CID, parent: CID?)] = roots.reversed().map { ($0, nil) }
         while let (cid, parent) = stack.popLast() {
             guard seen.insert(cid).inserted else { continue }
-            if cid.codec == .raw, !readRawBlocks {
+            if !readRawBlocks, cid.codec == .raw || knownLeaves.contains(cid) {
                 if requirePresence, try !source.has(cid) { throw missing(cid, parent: parent, code: missingCode) }
                 try visit(Visit(cid: cid, bytes: nil))
                 continue
@@ -63,7 +66,8 @@ struct DAGWalker {
         }
     }
 
-    /// Checks that every block reachable from `root` is present and intact.
+    /// Checks that every block reachable from `root` is present and intact (blocks in
+    /// ``knownLeaves`` only for presence).
     func checkComplete(from root: CID) throws {
         var seen = Set<CID>()
         try walk(from: [root], seen: &seen, readRawBlocks: false) { _ in }

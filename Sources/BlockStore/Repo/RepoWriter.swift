@@ -18,7 +18,12 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
         var pending: [RepoDatabase.IndexedBlock] = []
         var closed = false
         var wroteSinceSync = false
+        /// dag-pb blocks stored in this session that have no links (see ``isLinklessDagPB(_:)``).
+        var leaves: Set<CID> = []
     }
+
+    /// At most this many session leaves are remembered (about 10 MB); a pin walk reads the rest.
+    static let maxRememberedLeaves = 100_000
     private let state = Mutex(State())
 
     init(repo: Repo) {
@@ -47,8 +52,10 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
         try checkOpen()
         if block.cid.multihash.code == .identity { return false }
         let wrote = try repo.blocks.write(block)
+        let linkless = block.cid.codec == .dagPB && Self.isLinklessDagPB(block.bytes)
         let batch: [RepoDatabase.IndexedBlock]? = state.withLock { state in
             if wrote { state.wroteSinceSync = true }
+            if linkless, state.leaves.count < Self.maxRememberedLeaves { state.leaves.insert(block.cid) }
             state.pending.append(.init(multihash: block.cid.multihash, size: block.bytes.count, codec: block.cid.codec))
             guard state.pending.count >= Self.indexBatchSize else { return nil }
             defer { state.pending.removeAll(keepingCapacity: true) }
@@ -88,7 +95,10 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
             do {
                 switch mode {
                 case .recursive:
-                    try DAGWalker(source: repo.blocks).checkComplete(from: cid)
+                    // Leaves this session wrote need no re-reading: a CIDv0 add would otherwise
+                    // read back every 256 KiB dag-pb leaf just to learn it has no links.
+                    let walker = DAGWalker(source: repo.blocks, knownLeaves: state.withLock { $0.leaves })
+                    try walker.checkComplete(from: cid)
                 case .direct:
                     guard try repo.blocks.has(cid) else {
                         throw BlockStoreError(.pinMissingBlock, "block \(cid) is not in the store")
@@ -113,6 +123,17 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
             return state.pending
         }
         try repo.database.index(batch)
+    }
+
+    /// Whether `bytes` is a dag-pb node with no links: empty, or exactly one Data field
+    /// (`0x0A varint(length) data` filling the block). In strict dag-pb, links come before Data,
+    /// so such a block cannot link anywhere; this check reads only the first few bytes.
+    static func isLinklessDagPB(_ bytes: [UInt8]) -> Bool {
+        if bytes.isEmpty { return true }
+        guard bytes[0] == 0x0A else { return false }
+        var offset = 1
+        guard let length = try? Varint.decode(bytes, at: &offset) else { return false }
+        return UInt64(bytes.count - offset) == length
     }
 
     func close() {
