@@ -36,7 +36,7 @@ public struct BlockStoreError: Error, Sendable, Equatable, CustomStringConvertib
         public static let badRepo = Code("bad repository")
         /// Another process holds the repository lock and the caller asked not to wait.
         public static let busy = Code("repository busy")
-        /// A ``RepoWriter`` was used after its ``Repo/write(_:)`` session ended.
+        /// A ``RepoWriter`` was used after its ``Repo/write(wait:_:)`` session ended.
         public static let sessionClosed = Code("write session closed")
     }
 

@@ -96,3 +96,20 @@ import Testing
         #expect(try repo.pins().isEmpty)
     }
 }
+
+extension RepoPinsTests {
+    @Test func unpinAcceptsTheOtherCIDVersionOfADagPBPin() throws {
+        let dir = TemporaryDirectory()
+        let repo = try Repo(home: dir.path)
+        let leaf = TestDAG.pbLeaf(seed: 1, version: .v0)
+        try repo.putAll([leaf])
+        let pin = try repo.pin(leaf.cid)
+        #expect(try repo.pinStatus(leaf.cid.v1) == .pinned(pin))
+        #expect(try repo.unpin(leaf.cid.v1) == pin)
+        #expect(try repo.pins().isEmpty)
+        // A raw CID of the same bytes is another block name, not the pin.
+        try repo.pin(leaf.cid)
+        let error = #expect(throws: BlockStoreError.self) { try repo.unpin(CID(codec: .raw, multihash: leaf.cid.multihash)) }
+        #expect(error?.code == .notPinned)
+    }
+}

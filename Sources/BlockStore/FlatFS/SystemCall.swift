@@ -92,6 +92,26 @@ enum SystemCall {
         }
     }
 
+    /// Reads the whole file at `path` into `buffer` (growing it when the file is larger) and
+    /// returns its length, or `nil` when the file does not exist.
+    static func readFile(_ path: String, into buffer: inout [UInt8]) throws -> Int? {
+        guard let fd = try openIfExists(path, O_RDONLY) else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        _ = try retrying("fstat", path) { fstat(fd, &info) }
+        let size = Int(info.st_size)
+        if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
+        return try buffer.withUnsafeMutableBytes { raw in
+            var count = 0
+            while count < size {
+                let n = try retrying("read", path) { read(fd, raw.baseAddress! + count, size - count) }
+                if n == 0 { break }
+                count += n
+            }
+            return count
+        }
+    }
+
     /// The size of the regular file at `path`, or `nil` when it does not exist.
     static func fileSize(_ path: String) throws -> Int? {
         var info = stat()

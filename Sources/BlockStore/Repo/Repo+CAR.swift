@@ -84,7 +84,7 @@ extension Repo {
 
     /// Imports a CAR v1 file: verifies every block against its CID, stores it, and pins the roots.
     ///
-    /// See ``importCAR(from:pin:name:limits:)-(CARReader,_,_)`` for the rules.
+    /// See ``importCAR(from:pin:name:)`` (the streaming form) for the rules.
     @discardableResult
     public func importCAR(
         from path: String, pin: Bool = true, name: String? = nil, limits: CARReader.Limits = .init()

@@ -9,10 +9,10 @@ import IPLD
 /// | --- | --- |
 /// | `blocks/` | one file per block, kubo's flatfs layout (``FlatFSBlockstore``) |
 /// | `repo.sqlite` | block index and pin set (SQLite, WAL) |
-/// | `repo.lock` | the advisory lock that orders writers and gc (see ``write(_:)``) |
+/// | `repo.lock` | the advisory lock that orders writers and gc (see ``write(wait:_:)``) |
 /// | `version` | the layout version (``layoutVersion``) |
 ///
-/// Reading needs no lock. Writing happens in a ``write(_:)`` session, which holds a shared lock
+/// Reading needs no lock. Writing happens in a ``write(wait:_:)`` session, which holds a shared lock
 /// so that gc (exclusive) can never delete a block between its write and its pin. Several
 /// processes may open the same repository and add at the same time.
 ///
@@ -50,7 +50,7 @@ public final class Repo: BlockSource, Sendable {
     /// The repository folder (`$SHOAL_HOME`).
     public let home: String
     public let options: Options
-    /// The block files. Reading from it directly is fine; write through ``write(_:)``.
+    /// The block files. Reading from it directly is fine; write through ``write(wait:_:)``.
     public let blocks: FlatFSBlockstore
     let database: RepoDatabase
     let lockPath: String

@@ -2,7 +2,7 @@ import Foundation
 import IPLD
 import Synchronization
 
-/// Writes blocks and pins inside one ``Repo/write(_:)`` session.
+/// Writes blocks and pins inside one ``Repo/write(wait:_:)`` session.
 ///
 /// A ``BlockSink`` (hand it to the UnixFS importer) and a ``BlockSource`` (the importer and
 /// ``pin(_:mode:name:)`` can read back what was written). Block files are written at once;
@@ -76,7 +76,7 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
     /// Pins `cid`: recursively (it and every block it reaches) or directly (just it).
     ///
     /// A recursive pin first walks the whole DAG and checks that every block is present; if one
-    /// is missing, nothing is pinned. See ``pin(_:mode:name:)-(CID...)`` for several roots.
+    /// is missing, nothing is pinned. Pass several CIDs to pin them atomically.
     ///
     /// - Throws: ``BlockStoreError/Code/pinMissingBlock`` naming the missing block and its
     ///   parent; ``BlockStoreError/Code/alreadyPinned`` for a direct pin of a recursive one;
