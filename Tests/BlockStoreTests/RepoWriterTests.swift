@@ -38,3 +38,25 @@ import Testing
         }
     }
 }
+
+extension RepoWriterTests {
+    @Test func leavesThatWereAlreadyStoredAreStillVerifiedByThePin() throws {
+        let dir = TemporaryDirectory()
+        let repo = try Repo(home: dir.path)
+        let leaf = TestDAG.pbLeaf(seed: 1, size: 1000, version: .v0)
+        let root = TestDAG.node([leaf.cid], version: .v0)
+        try repo.putAll([leaf])
+        // Same size, wrong bytes: put leaves the file alone, so the pin must read it.
+        var bytes = leaf.bytes
+        bytes[bytes.count - 1] ^= 1
+        try writeBytes(bytes, to: repo.blocks.filePath(for: leaf.cid.multihash))
+        let error = #expect(throws: BlockStoreError.self) {
+            try repo.write { writer in
+                try writer.put(leaf)
+                try writer.put(root)
+                try writer.pin(root.cid)
+            }
+        }
+        #expect(error?.code == .corrupt)
+    }
+}

@@ -18,7 +18,7 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
         var pending: [RepoDatabase.IndexedBlock] = []
         var closed = false
         var wroteSinceSync = false
-        /// dag-pb blocks stored in this session that have no links (see ``isLinklessDagPB(_:)``).
+        /// dag-pb blocks this session wrote that have no links (see ``isLinklessDagPB(_:)``).
         var leaves: Set<CID> = []
     }
 
@@ -52,7 +52,9 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
         try checkOpen()
         if block.cid.multihash.code == .identity { return false }
         let wrote = try repo.blocks.write(block)
-        let linkless = block.cid.codec == .dagPB && Self.isLinklessDagPB(block.bytes)
+        // Only blocks this session wrote itself are trusted as leaves; a file that was already
+        // there is read and verified by the pin walk.
+        let linkless = wrote && block.cid.codec == .dagPB && Self.isLinklessDagPB(block.bytes)
         let batch: [RepoDatabase.IndexedBlock]? = state.withLock { state in
             if wrote { state.wroteSinceSync = true }
             if linkless, state.leaves.count < Self.maxRememberedLeaves { state.leaves.insert(block.cid) }
