@@ -38,7 +38,7 @@ enum Oracle {
 }
 
 @Suite(.serialized, .enabled(if: Oracle.available, "IPFS reference oracle not installed (/tmp/oracle-venv): interop tests skipped"))
-struct CARInteropTests {
+struct OracleInteropTests {
     @Test func aCARExportedByShoalImportsIntoKubo() throws {
         let dir = TemporaryDirectory("interop")
         let repo = try Repo(home: dir.file("repo"))
@@ -122,5 +122,22 @@ struct CARInteropTests {
         let check = try Oracle.run(["-c", compare, dir.file("ref.car"), dir.file("shoal.car")])
         #expect(check.status == 0, "\(check.errors)")
         #expect(Int(check.output.trimmingCharacters(in: .whitespacesAndNewlines)) == summary.blocks)
+    }
+
+    @Test func kubosOwnFlatfsFolderReadsAsAFlatFSBlockstore() throws {
+        // kubo itself stores a file (CIDv0, dag-pb leaves); its `blocks/` folder, SHARDING file
+        // included, is opened by FlatFSBlockstore and every block of the DAG is found and intact.
+        let dir = TemporaryDirectory("interop")
+        try writeBytes(SplitMix64.bytes(seed: 7, count: 600_000), to: dir.file("data.bin"))
+        let added = try Oracle.run(["kubo_ref.py", "--home", dir.file("kubo"), "add", dir.file("data.bin")])
+        #expect(added.status == 0, "\(added.errors)")
+        let root = try CID(added.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(root.version == .v0)
+        let store = try FlatFSBlockstore(path: dir.file("kubo/repo/blocks"), options: .init(verifyOnRead: true))
+        var seen = Set<CID>()
+        var count = 0
+        try DAGWalker(source: store).walk(from: [root], seen: &seen, readRawBlocks: true) { _ in count += 1 }
+        #expect(count == 4)  // three 256 KiB chunks and their parent
+        #expect(try store.allMultihashes().contains(root.multihash))
     }
 }
