@@ -6,6 +6,7 @@ import PackageDescription
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 
 let package = Package(
     name: "Shoal",
@@ -14,36 +15,53 @@ let package = Package(
         .executable(name: "shoal", targets: ["ShoalCLI"]),
         // Libraries are products so the Benchmarks package (and other tools) can link them.
         .library(name: "IPLD", targets: ["IPLD"]),
-        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "UnixFS", targets: ["UnixFS"]),
+        .library(name: "BlockStore", targets: ["BlockStore"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
         // Content addressing: CIDs, multiformats, dag-pb, dag-cbor, dag-json. Pure values, no I/O.
         .target(name: "IPLD", dependencies: [crypto]),
 
+        // UnixFS: files and directories as IPLD DAGs (chunkers, layouts, HAMT, importer, exporter).
+        .target(name: "UnixFS", dependencies: ["IPLD"]),
+
+        // Local storage: flat-file blocks, the pin set and block index in SQLite, gc, verify, CAR v1.
+        .target(name: "BlockStore", dependencies: ["IPLD", grdb]),
+
         // Pipeline spec files: the model, YAML/JSON loading with located errors, validation,
         // parameter templating and the task DAG.
         .target(name: "Pipeline", dependencies: ["IPLD", yams]),
 
-        // UnixFS: files and directories as IPLD DAGs (chunkers, layouts, HAMT, importer, exporter).
-        .target(name: "UnixFS", dependencies: ["IPLD"]),
-
         // The `shoal` executable: thin commands over the library modules.
-        .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", "Pipeline", argumentParser]),
+        .executableTarget(
+            name: "ShoalCLI",
+            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", argumentParser]
+        ),
 
         // Shared test fixtures (deterministic data generators, temporary folders).
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
+        .testTarget(name: "UnixFSTests", dependencies: ["UnixFS", "IPLD", "ShoalTesting"], exclude: ["Vectors"]),
+        // A helper process for BlockStore's concurrency tests (two real processes sharing a repo).
+        .executableTarget(
+            name: "BlockStoreTestHelper", dependencies: ["BlockStore", "IPLD", "ShoalTesting"],
+            path: "Tests/BlockStoreTestHelper"
+        ),
+        .testTarget(
+            name: "BlockStoreTests",
+            dependencies: ["BlockStore", "IPLD", "ShoalTesting", "BlockStoreTestHelper"]
+        ),
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting", yams],
             exclude: ["Fixtures", "schema_check.py"]
         ),
-        .testTarget(name: "UnixFSTests", dependencies: ["UnixFS", "IPLD", "ShoalTesting"], exclude: ["Vectors"]),
     ]
 )

@@ -20,6 +20,7 @@ let package = Package(
             dependencies: [
                 .product(name: "IPLD", package: "Shoal"),
                 .product(name: "UnixFS", package: "Shoal"),
+                .product(name: "BlockStore", package: "Shoal"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ShoalBench"
