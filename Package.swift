@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "shoal", targets: ["ShoalCLI"]),
         // Libraries are products so the Benchmarks package (and other tools) can link them.
         .library(name: "IPLD", targets: ["IPLD"]),
+        .library(name: "Scheduling", targets: ["Scheduling"]),
+        .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -22,6 +24,9 @@ let package = Package(
         // Content addressing: CIDs, multiformats, dag-pb, dag-cbor, dag-json. Pure values, no I/O.
         .target(name: "IPLD", dependencies: [crypto]),
 
+        // Placement: which node runs a ready task, from snapshots of nodes and tasks. Pure, no I/O, no clock.
+        .target(name: "Scheduling", dependencies: ["IPLD"]),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", argumentParser]),
 
@@ -29,5 +34,6 @@ let package = Package(
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
     ]
 )
