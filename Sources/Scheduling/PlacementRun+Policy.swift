@@ -184,19 +184,20 @@ extension PlacementRun {
         let position = Int(node)
         let total = inputs.reduce(UInt64(0)) { $0 &+ ($1.size ?? 0) }
         let local = localBytes[position]
-        let unknown = inputs.filter { $0.size == nil }
-        let unknownLocal = unknown.count { input in input.holders.contains { $0.node == node } }
+        // An input's size is unknown only when the task gives none and no node pins it (a holder
+        // always reports one), so inputs of unknown size are never local anywhere.
+        let unknown = inputs.count { $0.size == nil }
 
         var summary: String
         if inputs.isEmpty {
             summary = "no inputs"
-        } else if unknown.isEmpty {
+        } else if unknown == 0 {
             summary = "\(HumanFormat.bytes(local)) of \(HumanFormat.bytes(total)) inputs local"
-        } else if unknown.count == inputs.count {
-            summary = "\(localCount[position]) of \(Self.count(inputs.count, "input")) local (sizes unknown)"
+        } else if unknown == inputs.count {
+            summary = "0 of \(Self.count(inputs.count, "input")) local (pinned on no node, sizes unknown)"
         } else {
             summary = "\(HumanFormat.bytes(local)) of \(HumanFormat.bytes(total)) inputs local, "
-                + "and \(unknownLocal) of \(unknown.count) of unknown size"
+                + "plus \(Self.count(unknown, "input")) of unknown size pinned on no node"
         }
         var notes: [String] = []
         if !best.notFailed { notes.append("failed here before; no other node can take it now") }

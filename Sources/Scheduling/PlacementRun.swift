@@ -77,7 +77,7 @@ struct PlacementRun {
     /// scratch counters (bytes, inputs and private inputs held per node) for every holder.
     ///
     /// An input's size is the one the task gives, else the largest whole-DAG size a holder
-    /// reported, else unknown (it then counts as a held input but adds no bytes).
+    /// reported, else unknown (which means no node holds it).
     mutating func collectHoldings(of inputs: [TaskDemand.Input]) -> [ResolvedInput] {
         var resolved: [ResolvedInput] = []
         resolved.reserveCapacity(inputs.count)
@@ -243,7 +243,7 @@ struct ResolvedInput {
 }
 
 /// How well a node suits a task: not failed there, then input bytes local, then inputs local
-/// (so an input of unknown size still counts), then upstream producer, then free room and id.
+/// (so a pinned DAG reported as 0 bytes still counts), then upstream producer, then free room and id.
 struct CandidateRank: Comparable {
     let notFailed: Bool
     let bytes: UInt64

@@ -20,7 +20,7 @@ import Foundation
 ///
 /// 1. not having failed this task before (such nodes are a last resort),
 /// 2. bytes of the task's inputs already pinned there (whole DAGs, from the pin reports),
-/// 3. number of inputs pinned there (so inputs of unknown size still count),
+/// 3. number of inputs pinned there (so a DAG reported as 0 bytes still counts),
 /// 4. having produced the task's upstream outputs,
 /// 5. free room: slots, then memory, CPU and disk,
 /// 6. node id, so equal nodes are chosen the same way every time.

@@ -1,0 +1,25 @@
+import Testing
+@testable import Scheduling
+
+@Suite struct HolderIndexTests {
+    typealias F = Fixture
+
+    @Test func listsHoldersInNodeOrderWithTheirReportedSizes() {
+        let nodes = [
+            F.node("w1", pins: ["a": 10, "b": 20]),
+            F.node("w2"),
+            F.node("w3", pins: ["a": 11]),
+        ]
+        let index = HolderIndex(nodes: nodes)
+        #expect(index.distinctCount == 2)
+        #expect(index.holders(of: F.cid("a")) == [.init(node: 0, size: 10), .init(node: 2, size: 11)])
+        #expect(index.holders(of: F.cid("b")) == [.init(node: 0, size: 20)])
+        #expect(index.holders(of: F.cid("c")).isEmpty)
+    }
+
+    @Test func emptyPoolHasNoHolders() {
+        let index = HolderIndex(nodes: [])
+        #expect(index.distinctCount == 0)
+        #expect(index.holders(of: F.cid("a")).isEmpty)
+    }
+}
