@@ -42,7 +42,7 @@ extension PlacementRun {
         let requiresAll = task.locality == .required && !inputs.isEmpty
         let restricted = requiresAll || privateTotal > 0
         let inputCount = Int32(inputs.count)
-        let holdsEnough = { [localCount, privateCount] (node: Int32) -> Bool in
+        func holdsEnough(_ node: Int32) -> Bool {
             (!requiresAll || localCount[Int(node)] == inputCount) && privateCount[Int(node)] == privateTotal
         }
         let failedOn = positions(of: task.failedOn)
