@@ -19,6 +19,8 @@ let package = Package(
             name: "shoal-bench",
             dependencies: [
                 .product(name: "IPLD", package: "Shoal"),
+                .product(name: "Scheduling", package: "Shoal"),
+                .product(name: "ShoalTesting", package: "Shoal"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ShoalBench"

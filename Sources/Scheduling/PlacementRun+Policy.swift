@@ -86,7 +86,7 @@ extension PlacementRun {
             let policy = requiresAll ? "required locality" : "private input"
             let waitingFor: String
             if let holder = suitable.max(by: { waitPreference($0) < waitPreference($1) }) {
-                let others = suitable.count > 1 ? " (and \(Self.count(suitable.count - 1, "other holder")))" : ""
+                let others = suitable.count > 1 ? ", and \(Self.count(suitable.count - 1, "other holder")) unavailable" : ""
                 waitingFor = "holder \(nodes[Int(holder)].id) \(availability(of: holder))\(others)"
             } else {
                 waitingFor = "no suitable node holds all \(Self.count(inputs.count, "input"))"
@@ -95,7 +95,7 @@ extension PlacementRun {
             if elapsed >= timeout {
                 return decision(
                     .fail(.queueTimeout),
-                    "failed: \(waitingFor) (\(policy)) for the whole \(HumanFormat.duration(task.queueTimeout)) queue timeout")
+                    "failed: queue timeout of \(HumanFormat.duration(task.queueTimeout)) passed; \(waitingFor) (\(policy))")
             }
             return decision(
                 .wait(.holderUnavailable),

@@ -65,10 +65,11 @@ public enum Scheduler {
         tasks: [TaskDemand], nodes: [NodeSnapshot], now: Date, search: Search = .indexed
     ) -> [PlacementDecision] {
         var run = PlacementRun(nodes: nodes, search: search)
+        let readySince = tasks.map(\.readySince)  // compared without copying whole demands
         let order = tasks.indices.sorted { lhs, rhs in
-            let a = tasks[lhs], b = tasks[rhs]
-            if a.readySince != b.readySince { return a.readySince < b.readySince }
-            if a.key != b.key { return a.key < b.key }
+            if readySince[lhs] != readySince[rhs] { return readySince[lhs] < readySince[rhs] }
+            let a = tasks[lhs].key, b = tasks[rhs].key
+            if a != b { return a < b }
             return lhs < rhs
         }
         var decisions: [PlacementDecision] = []

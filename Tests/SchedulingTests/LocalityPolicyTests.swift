@@ -21,7 +21,7 @@ import Testing
 
         let late = F.decide(try F.task("t", inputs: ["a"], locality: .required, waited: 600), on: nodes)
         #expect(late.action == .fail(.queueTimeout))
-        #expect(late.reason == "failed: holder w1 busy (required locality) for the whole 10m queue timeout")
+        #expect(late.reason == "failed: queue timeout of 10m passed; holder w1 busy (required locality)")
     }
 
     @Test func requiredNeedsANodeHoldingEveryInput() throws {
@@ -33,7 +33,7 @@ import Testing
         let task = try F.task("t", inputs: ["a", "b"], locality: .required, waited: 90)
         let decision = F.decide(task, on: nodes)
         #expect(decision.action == .wait(.holderUnavailable))
-        #expect(decision.reason == "waiting: holder w2 busy (and 1 other holder) (required locality), 1m30s of 10m queue timeout")
+        #expect(decision.reason == "waiting: holder w2 busy, and 1 other holder unavailable (required locality), 1m30s of 10m queue timeout")
         // Once w2 has room, it runs there.
         var freed = nodes
         freed[1] = F.node("w2", busy: 3, pins: ["a": 5 * F.GiB, "b": F.MiB])
@@ -57,7 +57,7 @@ import Testing
         #expect(waiting.reason == "waiting: no suitable node holds all 2 inputs (required locality), 30s of 1m queue timeout")
         let failed = F.decide(task, on: nodes, now: F.now.addingTimeInterval(30))
         #expect(failed.action == .fail(.queueTimeout))
-        #expect(failed.reason == "failed: no suitable node holds all 2 inputs (required locality) for the whole 1m queue timeout")
+        #expect(failed.reason == "failed: queue timeout of 1m passed; no suitable node holds all 2 inputs (required locality)")
     }
 
     @Test func requiredWithoutInputsRunsAnywhere() throws {
