@@ -1,3 +1,4 @@
+import IPLD
 import Testing
 @testable import Scheduling
 
@@ -21,5 +22,19 @@ import Testing
         let index = HolderIndex(nodes: [])
         #expect(index.distinctCount == 0)
         #expect(index.holders(of: F.cid("a")).isEmpty)
+    }
+
+    @Test func cidsSharingADigestStayDistinct() {
+        // Same bytes, different codecs: the digest is equal, the CIDs are not.
+        let raw = CID.sha256(Array("same".utf8), codec: .raw)
+        let cbor = CID.sha256(Array("same".utf8), codec: .dagCBOR)
+        var w1 = F.node("w1")
+        w1.pins = [raw: 1]
+        var w2 = F.node("w2")
+        w2.pins = [cbor: 2]
+        let index = HolderIndex(nodes: [w1, w2])
+        #expect(index.distinctCount == 2)
+        #expect(index.holders(of: raw) == [.init(node: 0, size: 1)])
+        #expect(index.holders(of: cbor) == [.init(node: 1, size: 2)])
     }
 }
