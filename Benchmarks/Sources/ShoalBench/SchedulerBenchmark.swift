@@ -100,6 +100,7 @@ struct SchedulerBenchmark: ParsableCommand {
         print("  time in place(): \(ms(spent)) → \(rate(total.placed, spent)) placements/s, \(rate(decided, spent)) decisions/s")
         print("  call latency p50 \(ms(Measure.quantile(calls, 0.5))), max \(ms(calls.max() ?? 0))")
         print("  input bytes local on the chosen node: \(percent(total.localBytes, total.totalBytes))")
+        print("  causes: \(total.causes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
     }
 
     private func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
