@@ -103,8 +103,11 @@ extension PlacementRun {
         }
 
         var note: String?
+        // Worth waiting for: a busy holder with more input bytes than the best node now, or any
+        // busy holder when the best node now is one where the task failed before.
         if task.locality == .preferred, let target = bestReadyHolder(group: g, demand: demand, failedOn: failedOn),
-           (best?.bytes ?? 0, best?.count ?? 0) < (localBytes[Int(target)], localCount[Int(target)]) {
+           best.map({ !$0.notFailed || ($0.bytes, $0.count) < (localBytes[Int(target)], localCount[Int(target)]) })
+            ?? true {
             let holder = nodes[Int(target)].id
             let window = HumanFormat.duration(task.preferredWindow)
             if elapsed < task.preferredWindow.seconds {

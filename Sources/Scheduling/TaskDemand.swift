@@ -53,7 +53,9 @@ public struct TaskDemand: Hashable, Sendable {
     public var queueTimeout: Duration
     /// Conditions on node labels; all must hold.
     public var constraints: [Constraint]
-    /// Nodes where this task already failed; they are used only when no other node can take it.
+    /// Nodes where this task already failed: a last resort, used only when no other node that the
+    /// task may run on can take it now (for `required` tasks and private inputs, no other holder),
+    /// and a `preferred` task waits out its window for a busy holder rather than go back to one.
     public var failedOn: Set<String>
     /// Nodes that produced this task's upstream outputs; a tie-breaker bonus after input bytes.
     public var upstreamNodes: Set<String>

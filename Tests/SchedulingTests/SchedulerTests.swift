@@ -199,6 +199,16 @@ import Testing
         #expect(unknown.node == "w1")
     }
 
+    @Test func preferredWaitsForABusyHolderRatherThanGoBackToAFailedOne() throws {
+        let nodes = [F.node("w1", pins: ["a": F.GiB]), F.node("w2", busy: 4, pins: ["a": F.GiB])]
+        let early = F.decide(try F.task("t", inputs: ["a"], waited: 5, failedOn: ["w1"]), on: nodes)
+        #expect(early.action == .wait(.preferredWindow))
+        #expect(early.reason == "waiting: holder w2 busy (preferred locality), 5s of 30s window")
+        let late = F.decide(try F.task("t", inputs: ["a"], waited: 40, failedOn: ["w1"]), on: nodes)
+        #expect(late.node == "w1")
+        #expect(late.reason == "placed on w1: 1.0 GiB of 1.0 GiB inputs local (failed here before; no other node can take it now; holder w2 busy past the 30s preferred window)")
+    }
+
     // MARK: Determinism and agreement
 
     @Test func sameInputGivesTheSameDecisionsWhateverTheOrder() throws {
