@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "UnixFS", targets: ["UnixFS"]),
         .library(name: "BlockStore", targets: ["BlockStore"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Scheduling", targets: ["Scheduling"]),
+        .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -38,6 +40,9 @@ let package = Package(
         // Pipeline spec files: the model, YAML/JSON loading with located errors, validation,
         // parameter templating and the task DAG.
         .target(name: "Pipeline", dependencies: ["IPLD", yams]),
+
+        // Placement: pure functions that rank nodes for a task by input bytes already pinned there.
+        .target(name: "Scheduling", dependencies: ["IPLD"]),
 
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
@@ -63,5 +68,6 @@ let package = Package(
             name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting", yams],
             exclude: ["Fixtures", "schema_check.py"]
         ),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
     ]
 )

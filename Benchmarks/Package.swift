@@ -21,6 +21,8 @@ let package = Package(
                 .product(name: "IPLD", package: "Shoal"),
                 .product(name: "UnixFS", package: "Shoal"),
                 .product(name: "BlockStore", package: "Shoal"),
+                .product(name: "Scheduling", package: "Shoal"),
+                .product(name: "ShoalTesting", package: "Shoal"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ShoalBench"
