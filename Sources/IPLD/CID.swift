@@ -142,7 +142,20 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var v1: CID { CID(codec: codec, multihash: multihash) }
 
     /// This CID as version 0, when it is dag-pb with a sha2-256 multihash.
-    public var v0: CID? { try? CID(v0: multihash) }
+    public var v0: CID? { codec == .dagPB ? try? CID(v0: multihash) : nil }
+
+    /// Hashes the digest bytes in one call: CIDs key many dictionaries (block indexes,
+    /// scheduler holder maps), and the synthesized per-element hashing was a measurable cost.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(version)
+        hasher.combine(codec)
+        hasher.combine(multihash.code)
+        multihash.digest.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    public static func == (lhs: CID, rhs: CID) -> Bool {
+        lhs.version == rhs.version && lhs.codec == rhs.codec && lhs.multihash == rhs.multihash
+    }
 
     /// Orders CIDs by their binary form, which is the order dag-cbor and CAR tooling use.
     public static func < (lhs: CID, rhs: CID) -> Bool {

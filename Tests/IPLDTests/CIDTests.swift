@@ -40,6 +40,18 @@ import Testing
         #expect(throws: IPLDError.self) { try CID(text) }
     }
 
+    @Test func onlyDagPBHasAVersion0Form() {
+        #expect(CID.sha256([1], codec: .raw).v0 == nil)
+        #expect(CID.sha256([1], codec: .dagPB).v0?.version == .v0)
+    }
+
+    @Test func equalCIDsHashEqually() throws {
+        let a = CID.sha256([1, 2], codec: .raw)
+        let b = try CID(a.string)
+        #expect(Set([a, b]).count == 1)
+        #expect(Set([a, a.v1, CID.sha256([1, 2], codec: .dagPB)]).count == 2)
+    }
+
     @Test func rejectsTrailingBytes() {
         let cid = CID.sha256([1], codec: .raw)
         #expect(throws: IPLDError.self) { try CID(bytes: cid.bytes + [0]) }
