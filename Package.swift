@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "UnixFS", dependencies: ["IPLD"]),
 
         // Local storage: flat-file blocks, the pin set and block index in SQLite, gc, verify, CAR v1.
-        .target(name: "BlockStore", dependencies: ["IPLD", grdb]),
+        .target(name: "BlockStore", dependencies: ["IPLD", "UnixFS", grdb]),
 
         // Pipeline spec files: the model, YAML/JSON loading with located errors, validation,
         // parameter templating and the task DAG.

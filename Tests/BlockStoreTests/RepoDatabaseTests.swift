@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import IPLD
+import ShoalTesting
 import Testing
 
 @testable import BlockStore

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import ShoalTesting
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import ShoalTesting
 import Testing
 
 @testable import BlockStore

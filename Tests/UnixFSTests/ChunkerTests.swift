@@ -37,10 +37,10 @@ import Testing
     }
 
     @Test func readsAFileDescriptor() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         let bytes = SplitMix64.bytes(seed: 2, count: 5000)
         try directory.write("f", bytes)
-        let fd = open(directory.url("f"), O_RDONLY)
+        let fd = open(directory.file("f"), O_RDONLY)
         defer { close(fd) }
         var chunker = FixedSizeChunker(size: 4096, reader: FileDescriptorReader(fd: fd, name: "f"))
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -78,10 +78,10 @@ import Testing
     }
 
     @Test func catWritesToAFileDescriptor() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         let bytes = SplitMix64.bytes(seed: 8, count: 700_000)
         let (store, cid) = try imported(bytes, .kuboDefault)
-        let fd = open(directory.url("out"), O_WRONLY | O_CREAT, 0o644)
+        let fd = open(directory.file("out"), O_WRONLY | O_CREAT, 0o644)
         let written = try UnixFSExporter(source: store).cat(cid, offset: 5, to: fd)
         close(fd)
         #expect(written == 699_995)
@@ -137,7 +137,7 @@ import Testing
 
     private func importedTree(_ name: String = "nested", profile: ImportProfile = .cidV1) throws -> (MemoryBlockstore, CID, TemporaryDirectory) {
         let vector = try #require(KnownAnswerVectors.trees.first { $0.name == name })
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         let root = try vector.materialize(in: directory)
         let store = MemoryBlockstore()
         let result = try UnixFSImporter(profile: profile, sink: store)
@@ -147,51 +147,51 @@ import Testing
 
     @Test func getWritesTheTreeBack() throws {
         let (store, cid, source) = try importedTree()
-        let out = try TemporaryDirectory()
-        let written = try UnixFSExporter(source: store).get(cid, to: out.url("copy"))
+        let out = TemporaryDirectory("unixfs")
+        let written = try UnixFSExporter(source: store).get(cid, to: out.file("copy"))
         #expect(written == 1000 + 10 + 300_000 + 10 + 11 + 12 + 13 + 50 + 10 + 70_000)
         // Import the copy: the same CID means the same names, bytes and symlinks.
         let again = try UnixFSImporter(profile: .cidV1, sink: DiscardingBlockSink())
-            .importPath(out.url("copy"), options: ImportOptions(recursive: true, includeHidden: true))
+            .importPath(out.file("copy"), options: ImportOptions(recursive: true, includeHidden: true))
         #expect(again.cid == cid)
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out.url("copy/link")) == "a.txt")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out.file("copy/link")) == "a.txt")
         #expect(try out.read("copy/b/c.bin") == source.read("nested/b/c.bin"))
         var info = stat()
-        #expect(lstat(out.url("copy/b/dangling"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(lstat(out.file("copy/b/dangling"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
     }
 
     /// Every tree vector written to disk and imported again gives the reference CID again (a
     /// wrapped tree comes back as a directory holding the tree, which imports unwrapped).
     @Test(arguments: KnownAnswerVectors.trees)
     func treeRoundTrips(vector: TreeVector) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         let store = MemoryBlockstore()
         let imported = try UnixFSImporter(profile: vector.profile, sink: store)
             .importPath(try vector.materialize(in: directory), options: vector.options)
-        try UnixFSExporter(source: store).get(imported.cid, to: directory.url("copy"))
+        try UnixFSExporter(source: store).get(imported.cid, to: directory.file("copy"))
         var options = vector.options
         options.wrapWithDirectory = false
         let again = try UnixFSImporter(profile: vector.profile, sink: DiscardingBlockSink())
-            .importPath(directory.url("copy"), options: options)
+            .importPath(directory.file("copy"), options: options)
         #expect(again.cid.string == vector.cid)
     }
 
     @Test func getOfASingleFileAndSymlink() throws {
         let bytes = SplitMix64.bytes(seed: 4, count: 5000)
         let (store, cid) = try imported(bytes, .cidV1)
-        let out = try TemporaryDirectory()
-        try UnixFSExporter(source: store).get(cid, to: out.url("f"))
+        let out = TemporaryDirectory("unixfs")
+        try UnixFSExporter(source: store).get(cid, to: out.file("f"))
         #expect(try out.read("f") == bytes)
         let link = try UnixFSImporter(sink: store).buildSymlink(target: Array("../x".utf8))
-        try UnixFSExporter(source: store).get(link.cid, to: out.url("l"))
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out.url("l")) == "../x")
+        try UnixFSExporter(source: store).get(link.cid, to: out.file("l"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out.file("l")) == "../x")
     }
 
     @Test func getRefusesAnExistingTarget() throws {
         let (store, cid) = try imported([1], .cidV1)
-        let out = try TemporaryDirectory()
+        let out = TemporaryDirectory("unixfs")
         try out.write("exists", [0])
-        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(cid, to: out.url("exists")) }
+        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(cid, to: out.file("exists")) }
         #expect(error?.code == .alreadyExists)
         #expect(try out.read("exists") == [0])
     }
@@ -205,8 +205,8 @@ import Testing
         let dir = Block(bytes: PBNode(links: [PBLink(hash: payload.cid, name: name, tsize: 4)],
                                       data: UnixFSData(type: .directory).encoded()).encoded(), codec: .dagPB)
         try store.put(dir)
-        let out = try TemporaryDirectory()
-        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(dir.cid, to: out.url("t")) }
+        let out = TemporaryDirectory("unixfs")
+        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(dir.cid, to: out.file("t")) }
         #expect(error?.code == .unsafeName)
         #expect(error?.description.contains(dir.cid.string) == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
@@ -224,8 +224,8 @@ import Testing
         let dir = Block(bytes: PBNode(links: [PBLink(hash: link.cid, name: "d", tsize: 1), PBLink(hash: inner.cid, name: "d", tsize: 1)],
                                       data: UnixFSData(type: .directory).encoded()).encoded(), codec: .dagPB)
         try store.put(dir)
-        let out = try TemporaryDirectory()
-        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(dir.cid, to: out.url("t")) }
+        let out = TemporaryDirectory("unixfs")
+        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(dir.cid, to: out.file("t")) }
         #expect(error?.code == .unsafeName)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/pwned"))
     }
@@ -275,11 +275,11 @@ import Testing
         let name = vector.entries[1234].path
         let entry = try exporter.resolve("\(cid)/\(name)")
         #expect(try exporter.bytes(entry) == SplitMix64.bytes(seed: 1234, count: 16))
-        let out = try TemporaryDirectory()
-        try exporter.get(cid, to: out.url("copy"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.url("copy")).count == 4000)
+        let out = TemporaryDirectory("unixfs")
+        try exporter.get(cid, to: out.file("copy"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.file("copy")).count == 4000)
         let again = try UnixFSImporter(profile: .kuboDefault, sink: DiscardingBlockSink())
-            .importPath(out.url("copy"), options: ImportOptions(recursive: true))
+            .importPath(out.file("copy"), options: ImportOptions(recursive: true))
         #expect(again.cid == cid)
     }
 

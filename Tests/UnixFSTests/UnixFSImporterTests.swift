@@ -20,7 +20,7 @@ import Testing
 
     @Test(arguments: KnownAnswerVectors.trees)
     func treeMatchesReference(vector: TreeVector) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         let root = try vector.materialize(in: directory)
         let result = try UnixFSImporter(profile: vector.profile, sink: DiscardingBlockSink())
             .importPath(root, options: vector.options)
@@ -39,11 +39,11 @@ import Testing
     }
 
     @Test func fileFromPathEqualsFileFromBytes() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         let bytes = SplitMix64.bytes(seed: 7, count: 300_001)
         try directory.write("f.bin", bytes)
         let importer = UnixFSImporter(profile: .kuboDefault, sink: DiscardingBlockSink())
-        let fromPath = try importer.importPath(directory.url("f.bin"))
+        let fromPath = try importer.importPath(directory.file("f.bin"))
         #expect(fromPath.cid == (try importer.importBytes(bytes)).cid)
         #expect(fromPath.root.path == "f.bin")
         #expect(fromPath.bytesRead == 300_001)
@@ -52,7 +52,7 @@ import Testing
     // MARK: Reporting
 
     @Test func reportsEveryEntryChildrenFirstAndProgress() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         try directory.mkdir("t")
         try directory.mkdir("t/sub")
         try directory.write("t/sub/b.bin", SplitMix64.bytes(seed: 1, count: 70_000))
@@ -63,7 +63,7 @@ import Testing
         var profile = ImportProfile.cidV1
         profile.chunker = .fixedSize(32_768)
         let result = try UnixFSImporter(profile: profile, sink: DiscardingBlockSink())
-            .importPath(directory.url("t"), options: ImportOptions(recursive: true, wrapWithDirectory: true),
+            .importPath(directory.file("t"), options: ImportOptions(recursive: true, wrapWithDirectory: true),
                         progress: { progress.append($0) }, onEntry: { entries.append($0) })
         #expect(entries.map(\.path) == ["t/a.txt", "t/l", "t/sub/b.bin", "t/sub", "t", ""])
         #expect(entries.map(\.kind) == [.file, .symlink, .file, .directory, .directory, .directory])
@@ -78,26 +78,26 @@ import Testing
     }
 
     @Test func skipsHiddenNamesUnlessAsked() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         try directory.mkdir("t")
         try directory.write("t/.secret", [1])
         try directory.write("t/visible", [2])
         var seen: [String] = []
         _ = try UnixFSImporter(sink: DiscardingBlockSink())
-            .importPath(directory.url("t"), options: ImportOptions(recursive: true), onEntry: { seen.append($0.path) })
+            .importPath(directory.file("t"), options: ImportOptions(recursive: true), onEntry: { seen.append($0.path) })
         #expect(seen == ["t/visible", "t"])
         seen = []
         _ = try UnixFSImporter(sink: DiscardingBlockSink())
-            .importPath(directory.url("t"), options: ImportOptions(recursive: true, includeHidden: true), onEntry: { seen.append($0.path) })
+            .importPath(directory.file("t"), options: ImportOptions(recursive: true, includeHidden: true), onEntry: { seen.append($0.path) })
         #expect(seen == ["t/.secret", "t/visible", "t"])
     }
 
     @Test func symlinkRootIsStoredNotFollowed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         try directory.write("target", SplitMix64.bytes(seed: 3, count: 100))
         try directory.symlink("link", to: "target")
         let store = MemoryBlockstore()
-        let result = try UnixFSImporter(sink: store).importPath(directory.url("link"))
+        let result = try UnixFSImporter(sink: store).importPath(directory.file("link"))
         #expect(result.root.kind == .symlink)
         let info = try UnixFSExporter(source: store).stat(result.cid)
         #expect(info.symlinkTarget == Array("target".utf8))
@@ -106,10 +106,10 @@ import Testing
     // MARK: Errors
 
     @Test func directoryWithoutRecursiveIsAnError() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         try directory.mkdir("d")
         let error = #expect(throws: UnixFSError.self) {
-            try UnixFSImporter(sink: DiscardingBlockSink()).importPath(directory.url("d"))
+            try UnixFSImporter(sink: DiscardingBlockSink()).importPath(directory.file("d"))
         }
         #expect(error?.code == .unsupported)
         #expect(error?.description.contains("-r") == true)
@@ -124,25 +124,25 @@ import Testing
     }
 
     @Test func fifoIsRefused() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         try directory.mkdir("d")
-        #expect(mkfifo(directory.url("d/pipe"), 0o644) == 0)
+        #expect(mkfifo(directory.file("d/pipe"), 0o644) == 0)
         let error = #expect(throws: UnixFSError.self) {
-            try UnixFSImporter(sink: DiscardingBlockSink()).importPath(directory.url("d"), options: ImportOptions(recursive: true))
+            try UnixFSImporter(sink: DiscardingBlockSink()).importPath(directory.file("d"), options: ImportOptions(recursive: true))
         }
         #expect(error?.code == .unsupported)
         #expect(error?.description.contains("pipe") == true)
     }
 
     @Test func nonUTF8NameIsRefused() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("unixfs")
         try directory.mkdir("d")
-        let name = directory.url("d/").utf8CString.dropLast() + [CChar(bitPattern: 0xff), 0x41, 0]
+        let name = directory.file("d/").utf8CString.dropLast() + [CChar(bitPattern: 0xff), 0x41, 0]
         let fd = name.withUnsafeBufferPointer { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
         #expect(fd >= 0)
         close(fd)
         let error = #expect(throws: UnixFSError.self) {
-            try UnixFSImporter(sink: DiscardingBlockSink()).importPath(directory.url("d"), options: ImportOptions(recursive: true))
+            try UnixFSImporter(sink: DiscardingBlockSink()).importPath(directory.file("d"), options: ImportOptions(recursive: true))
         }
         #expect(error?.description.contains("UTF-8") == true)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlockStore
 import Foundation
 
 /// Where this node keeps its state: `--home`, else `$SHOAL_HOME`, else `~/.shoal`.
@@ -8,11 +9,10 @@ struct HomeOptions: ParsableArguments {
     @Option(name: .customLong("home"), help: "State folder (default: $SHOAL_HOME or ~/.shoal).")
     var home: String?
 
-    var path: String {
-        if let home { return home }
-        if let env = ProcessInfo.processInfo.environment["SHOAL_HOME"], !env.isEmpty { return env }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".shoal").path
-    }
+    var path: String { home ?? Repo.defaultHome() }
+
+    /// Opens (creating on first use) this node's block repository.
+    func openRepo() throws -> Repo { try Repo(home: path) }
 }
 
 /// `--json`: one JSON document on stdout instead of human output.

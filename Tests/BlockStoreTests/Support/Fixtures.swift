@@ -4,21 +4,6 @@ import ShoalTesting
 
 @testable import BlockStore
 
-/// A fresh folder under the system temporary directory, removed when the test scope ends.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init(_ label: String = "blockstore") {
-        let base = FileManager.default.temporaryDirectory.path
-        path = base + "/shoal-\(label)-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 /// Small DAGs built by hand: raw or dag-pb leaves from SplitMix64 bytes, dag-pb parents.
 enum TestDAG {
     /// A raw leaf of `size` bytes generated from `seed`.

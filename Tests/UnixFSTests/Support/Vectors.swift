@@ -82,6 +82,6 @@ struct TreeVector: Sendable, CustomTestStringConvertible {
             case .symlink(_, let target): try directory.symlink(path, to: target)
             }
         }
-        return directory.url(name)
+        return directory.file(name)
     }
 }
