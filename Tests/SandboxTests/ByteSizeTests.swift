@@ -1,0 +1,5 @@
+import Testing
+
+@testable import Sandbox
+
+@Suite struct ByteSizeTests {}
