@@ -135,7 +135,8 @@ static int64_t output_bytes(const csb_config *config) {
 }
 
 /* The init: pid 1 of the sandbox's PID namespace. Never returns. */
-static void run_init(const csb_config *config, const char *root_dir, int sync_fd, int error_fd, int status_fd) {
+static void run_init(const csb_config *config, const char *root_dir, int sync_fd, int error_fd, int status_fd,
+                     int lifeline_fd) {
     csb_error err = {{0}};
     close(CSB_REPORT_FD); /* only the launcher reports */
     char byte;
@@ -157,6 +158,7 @@ static void run_init(const csb_config *config, const char *root_dir, int sync_fd
     }
     if (step == 0) {
         close(status_fd);
+        close(lifeline_fd);
         csb_exec_step(config, error_fd);
     }
     close(error_fd);
@@ -164,6 +166,14 @@ static void run_init(const csb_config *config, const char *root_dir, int sync_fd
     if (csb_drop_privileges(config, &err) < 0) {
         kill(step, SIGKILL);
         _exit(125);
+    }
+    /* Changing credentials cleared the parent-death signal: arm it again, then make sure the
+     * launcher did not die in between (its end of the lifeline closes when it does). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct pollfd lifeline = {lifeline_fd, POLLIN, 0};
+    if (poll(&lifeline, 1, 0) != 0) {
+        kill(step, SIGKILL);
+        _exit(122);
     }
     int status = 0;
     for (;;) {
@@ -208,6 +218,10 @@ typedef struct {
 static int start_child(const csb_config *config, const csb_cgroup *cg, const char *root_dir, csb_started *out,
                        csb_error *err) {
     int use_userns = !config->insecure && config->userns != CSB_USERNS_OFF;
+    /* Written to by nobody: its read end reports a hang-up once the launcher (the only holder of
+     * the write end) has exited. */
+    int lifeline[2];
+    if (pipe2(lifeline, O_CLOEXEC) < 0) return csb_fail(err, "pipe: %s", strerror(errno));
     for (;;) {
         int sync[2], error[2], status[2];
         if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(error, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
@@ -221,13 +235,14 @@ static int start_child(const csb_config *config, const csb_cgroup *cg, const cha
             close(sync[1]);
             close(error[0]);
             close(status[0]);
+            close(lifeline[1]);
             if (config->insecure) {
                 char byte;
                 if (read(sync[0], &byte, 1) != 1) _exit(1);
                 close(status[1]);
                 csb_exec_step(config, error[1]);
             }
-            run_init(config, root_dir, sync[0], error[1], status[1]);
+            run_init(config, root_dir, sync[0], error[1], status[1], lifeline[0]);
         }
         int saved = errno;
         close(sync[0]);

@@ -67,18 +67,17 @@ public struct ByteSize: Hashable, Comparable, Sendable, Codable, CustomStringCon
         self = size
     }
 
-    /// The shortest exact form: `256MiB`, `1500000B`, `2GB` only if it is an exact multiple.
+    /// The shortest exact form: the unit that divides the size evenly with the smallest number
+    /// (`256MiB`, `2GB`, `1500kB`, `1536B`).
     public var description: String {
         guard bytes > 0 else { return "0B" }
-        for (name, factor) in [("TiB", Int64(1) << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
-        where bytes % factor == 0 {
-            return "\(bytes / factor)\(name)"
-        }
-        for (name, factor) in [("TB", Int64(1_000_000_000_000)), ("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1000)]
-        where bytes % factor == 0 {
-            return "\(bytes / factor)\(name)"
-        }
-        return "\(bytes)B"
+        let units: [(String, Int64)] = [
+            ("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
+            ("TB", 1_000_000_000_000), ("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1000),
+        ]
+        let exact = units.filter { bytes % $0.1 == 0 }.map { ($0.0, bytes / $0.1) }
+        guard let best = exact.min(by: { $0.1 < $1.1 }) else { return "\(bytes)B" }
+        return "\(best.1)\(best.0)"
     }
 
     public static func < (lhs: ByteSize, rhs: ByteSize) -> Bool { lhs.bytes < rhs.bytes }

@@ -28,14 +28,19 @@ public enum Sandbox {
     ///
     /// - Throws: ``SandboxError`` `launcherNotFound` with how to fix it.
     public static func launcherPath() throws -> String {
-        if let override = ProcessInfo.processInfo.environment[launcherVariable], !override.isEmpty {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return try launcherPath(environment: ProcessInfo.processInfo.environment, executable: executable)
+    }
+
+    /// ``launcherPath()`` for a given environment and running executable.
+    static func launcherPath(environment: [String: String], executable: String) throws -> String {
+        if let override = environment[launcherVariable], !override.isEmpty {
             guard access(override, X_OK) == 0 else {
                 throw SandboxError(.launcherNotFound, "\(launcherVariable)=\(override) is not an executable file")
             }
             return override
         }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
         let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(launcherName).path
         guard access(candidate, X_OK) == 0 else {
             throw SandboxError(

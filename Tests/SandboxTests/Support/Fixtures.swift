@@ -45,6 +45,8 @@ struct Finished: Sendable {
     let result: SandboxResult
     let stdout: String
     let stderr: String
+    /// Size of the stdout log file on disk (read before the log folder is removed).
+    let stdoutFileBytes: Int
 }
 
 /// Runs `command` with a spec prepared by `configure`; logs go to a folder that is removed afterwards.
@@ -58,8 +60,56 @@ func runSandboxed(_ command: [String], configure: (inout SandboxSpec) -> Void = 
     let result = try await Sandbox.run(spec)
     let stdout = (try? String(contentsOfFile: result.stdout.path, encoding: .utf8)) ?? ""
     let stderr = (try? String(contentsOfFile: result.stderr.path, encoding: .utf8)) ?? ""
-    return Finished(result: result, stdout: stdout, stderr: stderr)
+    let size = (try? FileManager.default.attributesOfItem(atPath: result.stdout.path)[.size] as? Int) ?? -1
+    return Finished(result: result, stdout: stdout, stderr: stderr, stdoutFileBytes: size)
 }
 
 /// Whether this process may build sandboxes (the launcher needs root).
 let runningAsRoot = geteuid() == 0
+
+/// The cgroup folders the launcher creates, found the way it finds them (v1 hierarchy per
+/// controller, else the unified one), so tests can check that a run leaves none behind.
+enum CgroupFolders {
+    /// `<mount><own path>/shoal-sandbox` for each controller hierarchy that exists here.
+    static func parents() -> [String] {
+        guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else { return [] }
+        var parents: Set<String> = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let path = fields[2] == "/" ? "" : String(fields[2])
+            if fields[1].isEmpty {
+                for mount in ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"] where FileManager.default.fileExists(atPath: mount + "/cgroup.controllers") {
+                    parents.insert(mount + path + "/shoal-sandbox")
+                    break
+                }
+            } else {
+                for controller in fields[1].split(separator: ",") where ["memory", "pids", "cpu", "cpuacct"].contains(String(controller)) {
+                    let mount = "/sys/fs/cgroup/" + fields[1]
+                    let alternative = "/sys/fs/cgroup/" + controller
+                    let base = FileManager.default.fileExists(atPath: mount) ? mount : alternative
+                    parents.insert(base + path + "/shoal-sandbox")
+                }
+            }
+        }
+        return parents.sorted()
+    }
+
+    /// Groups that belong to the launcher with this pid (named `<pid>-<nonce>`).
+    static func groups(ofLauncher pid: Int32) -> [String] {
+        parents().flatMap { parent in
+            ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [])
+                .filter { $0.hasPrefix("\(pid)-") }
+                .map { parent + "/" + $0 }
+        }
+    }
+}
+
+/// Starts a host process that the sandbox will try to reach; returns its pid.
+func startHostProcess(_ arguments: [String]) throws -> pid_t {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    try process.run()
+    return process.processIdentifier
+}
