@@ -163,6 +163,22 @@ struct SandboxIsolationTests {
         #expect(run.stdout == expected)
     }
 
+    @Test func aSymlinkToEtcPasswdInTheOutputsIsRefusedWhenAdding() async throws {
+        let outputs = try TemporaryFolder("outputs")
+        defer { outputs.remove() }
+        let run = try await runSandboxed([
+            "sh", "-c", "ln -s /etc/passwd /outputs/out/passwd; ln -s ../../etc/passwd /outputs/out/up; mkfifo /outputs/out/pipe",
+        ]) {
+            $0.outputsDirectory = outputs.path
+            $0.outputs = ["out"]
+        }
+        #expect(run.result.succeeded, "\(run.stderr)")
+        let problems = try OutputCheck.problems(in: outputs.child("out"))
+        #expect(problems.map(\.path) == ["passwd", "pipe", "up"])
+        #expect(problems.map(\.kind) == [.absoluteSymlink, .fifo, .symlinkOutside])
+        #expect(throws: SandboxError.self) { try OutputCheck.verify(folder: outputs.child("out")) }
+    }
+
     #if arch(x86_64)
     static let keyctlNumber = 250, bpfNumber = 321
     #elseif arch(arm64)
