@@ -144,6 +144,23 @@ public enum Sandbox {
         return try await control.wait()
     }
 
+    /// Checks the host (``check()``) and throws if a required feature is missing.
+    ///
+    /// Callers that run untrusted steps call this once at start-up, so a host that cannot isolate is
+    /// refused with a clear fix instead of failing run by run.
+    /// - Throws: ``SandboxError`` `featureMissing`, naming each missing feature and how to fix it.
+    @discardableResult
+    public static func requireFeatures() async throws -> SandboxFeatures {
+        let features = try await check()
+        guard features.canSandbox else {
+            throw SandboxError(
+                .featureMissing,
+                features.missing.map(\.description).joined(separator: "; ")
+                    + " (or, for debugging only, run without isolation: --insecure-no-sandbox)")
+        }
+        return features
+    }
+
     static func randomID() -> String {
         var generator = SystemRandomNumberGenerator()
         return String(generator.next() & 0xffff_ffff_ffff, radix: 16)
