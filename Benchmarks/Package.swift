@@ -19,6 +19,7 @@ let package = Package(
             name: "shoal-bench",
             dependencies: [
                 .product(name: "IPLD", package: "Shoal"),
+                .product(name: "Sandbox", package: "Shoal"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ShoalBench"

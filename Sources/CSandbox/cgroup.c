@@ -340,14 +340,29 @@ int csb_cgroup_create(csb_cgroup *cg, const csb_config *config, csb_error *err) 
     return 0;
 }
 
-int csb_cgroup_attach(const csb_cgroup *cg, pid_t pid, csb_error *err) {
-    char text[32];
-    snprintf(text, sizeof text, "%ld", (long)pid);
+int csb_cgroup_open_attach(const csb_cgroup *cg, int *fds, int capacity, csb_error *err) {
+    int count = 0;
     for (int c = 0; c < CSB_CG_COUNT; c++) {
         const csb_cg_hierarchy *h = &cg->controller[c];
-        if (!h->version || !h->group[0] || shares_earlier(cg, c, 1)) continue;
-        if (write_at(h->group, "cgroup.procs", text) < 0)
-            return csb_fail(err, "cgroup: cannot move the sandbox into %s: %s", h->group, strerror(errno));
+        if (!h->version || !h->group[0] || shares_earlier(cg, c, 1) || count == capacity) continue;
+        /* v1's `tasks` moves one thread; written with "0" by that thread itself, the kernel skips
+         * the global threadgroup lock and its RCU grace period (about 10 ms per run otherwise). */
+        char path[4352];
+        snprintf(path, sizeof path, "%s/%s", h->group, h->version == 1 ? "tasks" : "cgroup.procs");
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            for (int k = 0; k < count; k++) close(fds[k]);
+            return csb_fail(err, "cgroup: cannot open %s: %s", path, strerror(errno));
+        }
+        fds[count++] = fd;
+    }
+    return count;
+}
+
+int csb_cgroup_join(const int *fds, int count, csb_error *err) {
+    for (int k = 0; k < count; k++) {
+        if (write(fds[k], "0", 1) != 1) return csb_fail(err, "cgroup: cannot join the run's group: %s", strerror(errno));
+        close(fds[k]);
     }
     return 0;
 }

@@ -134,16 +134,31 @@ static int64_t output_bytes(const csb_config *config) {
     return total;
 }
 
+/* The descriptors a freshly cloned child needs. */
+typedef struct {
+    int sync_fd;     /* one byte arrives once the launcher has written the id maps */
+    int error_fd;    /* a setup or exec failure, as one line; closes on a successful exec */
+    int status_fd;   /* the step's wait status, written by the init */
+    int lifeline_fd; /* hangs up when the launcher exits */
+    const int *cgroup_fds;
+    int cgroup_count;
+} csb_child_fds;
+
+/* Waits for the launcher's go, then joins the run's cgroups. */
+static int child_prologue(const csb_child_fds *fds, csb_error *err) {
+    char byte;
+    if (read(fds->sync_fd, &byte, 1) != 1) _exit(1); /* the launcher failed before letting us start */
+    close(fds->sync_fd);
+    return csb_cgroup_join(fds->cgroup_fds, fds->cgroup_count, err);
+}
+
 /* The init: pid 1 of the sandbox's PID namespace. Never returns. */
-static void run_init(const csb_config *config, const char *root_dir, int sync_fd, int error_fd, int status_fd,
-                     int lifeline_fd) {
+static void run_init(const csb_config *config, const char *root_dir, const csb_child_fds *fds) {
     csb_error err = {{0}};
     close(CSB_REPORT_FD); /* only the launcher reports */
-    char byte;
-    if (read(sync_fd, &byte, 1) != 1) _exit(1); /* the launcher failed before letting us start */
-    close(sync_fd);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    /* Hide the host's cgroup paths; the launcher has moved us into the run's group by now. */
+    if (child_prologue(fds, &err) < 0) goto fail;
+    /* Hide the host's cgroup paths now that we are in the run's group. */
     unshare(CLONE_NEWCGROUP);
     if (sethostname("shoal-sandbox", 13) < 0) {
         csb_fail(&err, "sethostname: %s", strerror(errno));
@@ -157,11 +172,11 @@ static void run_init(const csb_config *config, const char *root_dir, int sync_fd
         goto fail;
     }
     if (step == 0) {
-        close(status_fd);
-        close(lifeline_fd);
-        csb_exec_step(config, error_fd);
+        close(fds->status_fd);
+        close(fds->lifeline_fd);
+        csb_exec_step(config, fds->error_fd);
     }
-    close(error_fd);
+    close(fds->error_fd);
     /* The init keeps no privilege either: it only reaps. */
     if (csb_drop_privileges(config, &err) < 0) {
         kill(step, SIGKILL);
@@ -170,7 +185,7 @@ static void run_init(const csb_config *config, const char *root_dir, int sync_fd
     /* Changing credentials cleared the parent-death signal: arm it again, then make sure the
      * launcher did not die in between (its end of the lifeline closes when it does). */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    struct pollfd lifeline = {lifeline_fd, POLLIN, 0};
+    struct pollfd lifeline = {fds->lifeline_fd, POLLIN, 0};
     if (poll(&lifeline, 1, 0) != 0) {
         kill(step, SIGKILL);
         _exit(122);
@@ -185,10 +200,10 @@ static void run_init(const csb_config *config, const char *root_dir, int sync_fd
         }
         if (pid < 0 && errno != EINTR) _exit(124);
     }
-    ssize_t w = write(status_fd, &status, sizeof status);
+    ssize_t w = write(fds->status_fd, &status, sizeof status);
     _exit(w == sizeof status ? 0 : 123);
 fail:
-    if (write(error_fd, err.text, strlen(err.text)) < 0) _exit(127);
+    if (write(fds->error_fd, err.text, strlen(err.text)) < 0) _exit(127);
     _exit(126);
 }
 
@@ -209,23 +224,28 @@ static int write_id_map(pid_t pid, const char *file, long id, csb_error *err) {
 typedef struct {
     pid_t child;
     int userns;
-    int sync_fd;
     int error_fd;
     int status_fd;
 } csb_started;
 
-/* Starts the init (or, in insecure mode, the step itself) and lets it run once it is in the cgroup. */
+/* Starts the init (or, in insecure mode, the step itself); it joins the cgroup before anything else. */
 static int start_child(const csb_config *config, const csb_cgroup *cg, const char *root_dir, csb_started *out,
                        csb_error *err) {
     int use_userns = !config->insecure && config->userns != CSB_USERNS_OFF;
+    int cgroup_fds[CSB_CG_COUNT];
+    int cgroup_count = csb_cgroup_open_attach(cg, cgroup_fds, CSB_CG_COUNT, err);
+    if (cgroup_count < 0) return -1;
     /* Written to by nobody: its read end reports a hang-up once the launcher (the only holder of
      * the write end) has exited. */
     int lifeline[2];
     if (pipe2(lifeline, O_CLOEXEC) < 0) return csb_fail(err, "pipe: %s", strerror(errno));
+    int result = -1;
     for (;;) {
         int sync[2], error[2], status[2];
-        if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(error, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
-            return csb_fail(err, "pipe: %s", strerror(errno));
+        if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(error, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) {
+            csb_fail(err, "pipe: %s", strerror(errno));
+            break;
+        }
         long flags = SIGCHLD;
         if (!config->insecure)
             flags |= CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
@@ -236,13 +256,17 @@ static int start_child(const csb_config *config, const csb_cgroup *cg, const cha
             close(error[0]);
             close(status[0]);
             close(lifeline[1]);
+            csb_child_fds fds = {sync[0], error[1], status[1], lifeline[0], cgroup_fds, cgroup_count};
             if (config->insecure) {
-                char byte;
-                if (read(sync[0], &byte, 1) != 1) _exit(1);
+                csb_error join_err = {{0}};
                 close(status[1]);
+                if (child_prologue(&fds, &join_err) < 0) {
+                    if (write(error[1], join_err.text, strlen(join_err.text)) < 0) _exit(127);
+                    _exit(126);
+                }
                 csb_exec_step(config, error[1]);
             }
-            run_init(config, root_dir, sync[0], error[1], status[1], lifeline[0]);
+            run_init(config, root_dir, &fds);
         }
         int saved = errno;
         close(sync[0]);
@@ -263,23 +287,26 @@ static int start_child(const csb_config *config, const csb_cgroup *cg, const cha
                 use_userns = 0; /* this host does not allow it: fall back to the unprivileged uid alone */
                 continue;
             }
-            if (pid < 0) return csb_fail(err, "clone: %s", strerror(saved));
-            return csb_fail(err, "user namespace: %s", map_err.text);
+            if (pid < 0) csb_fail(err, "clone: %s", strerror(saved));
+            else csb_fail(err, "user namespace: %s", map_err.text);
+            break;
         }
         out->child = pid;
         out->userns = use_userns;
-        out->sync_fd = sync[1];
         out->error_fd = error[0];
         out->status_fd = status[0];
-        if (csb_cgroup_attach(cg, pid, err) < 0) {
+        if (write(sync[1], "g", 1) != 1) {
+            csb_fail(err, "cannot start the sandbox: %s", strerror(errno));
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
-            return -1;
+            break;
         }
-        if (write(out->sync_fd, "g", 1) != 1) return csb_fail(err, "cannot start the sandbox: %s", strerror(errno));
-        close(out->sync_fd);
-        return 0;
+        close(sync[1]);
+        result = 0;
+        break;
     }
+    for (int k = 0; k < cgroup_count; k++) close(cgroup_fds[k]);
+    return result;
 }
 
 typedef struct {

@@ -109,8 +109,11 @@ void csb_cgroup_discover(csb_cgroup *cg);
 void csb_cgroup_sweep_stale(const csb_cgroup *cg);
 /* Creates this run's groups and writes the limits; fails if a limit needs a missing controller. */
 int csb_cgroup_create(csb_cgroup *cg, const csb_config *config, csb_error *err);
-/* Moves `pid` into every group of this run. */
-int csb_cgroup_attach(const csb_cgroup *cg, pid_t pid, csb_error *err);
+/* Opens the files through which a process joins the run's groups (one per distinct group, at most
+ * `capacity`); returns how many, or -1. The launcher opens them, the child writes to them. */
+int csb_cgroup_open_attach(const csb_cgroup *cg, int *fds, int capacity, csb_error *err);
+/* Moves the calling (single-threaded) process into the groups and closes the descriptors. */
+int csb_cgroup_join(const int *fds, int count, csb_error *err);
 /* SIGKILLs every process still in the run's groups and waits (bounded) until they are empty. */
 void csb_cgroup_kill_all(const csb_cgroup *cg);
 /* Reads CPU time, peak memory, OOM kills and pids-limit hits. */
