@@ -21,7 +21,8 @@
  * Report (fd 3), one `key=value` per line: either `error=...` (nothing ran: bad arguments, missing
  * cgroup controller, unreadable input), or `reason=`, `status=exited|signaled|none`, `exit_code=`,
  * `signal=`, `wall_ns=`, `cpu_user_ns=`, `cpu_system_ns=`, `memory_peak=`, `oom_kills=`,
- * `pids_limit_hits=`, `output_bytes=`, `userns=`, `message=`.
+ * `pids_limit_hits=`, `output_bytes=`, `userns=`, `message=`, `warning=` (insecure runs whose cgroup
+ * limits could not be applied).
  */
 #include "CSandbox.h"
 
@@ -419,9 +420,13 @@ static int run_step(csb_config *config) {
     csb_cgroup_sweep_stale(&cg);
     char root_dir[4352] = "";
     if (prepare_host(config, root_dir, sizeof root_dir, &err) < 0) return report_error(&err);
+    char warning[600] = "";
     if (csb_cgroup_create(&cg, config, &err) < 0) {
         csb_cgroup_remove(&cg);
-        return report_error(&err);
+        if (!config->insecure) return report_error(&err);
+        /* The operator chose to run without isolation: go on without the cgroup, but say so. */
+        snprintf(warning, sizeof warning, "cgroup limits not applied: %s", err.text);
+        for (int c = 0; c < CSB_CG_COUNT; c++) cg.controller[c].version = 0;
     }
 
     int64_t start = now_ns();
@@ -495,6 +500,7 @@ static int run_step(csb_config *config) {
     report_line("output_bytes=%lld", (long long)outputs);
     report_line("userns=%d", started.userns);
     if (run.message[0]) report_line("message=%s", run.message);
+    if (warning[0]) report_line("warning=%s", warning);
     return 0;
 }
 

@@ -2,7 +2,8 @@
 ///
 /// A run's report has `reason`, `status` (`exited`, `signaled` or `none`), `exit_code` or
 /// `signal`, `wall_ns`, `cpu_user_ns`, `cpu_system_ns`, `memory_peak`, `oom_kills`,
-/// `pids_limit_hits`, `output_bytes`, `userns` and an optional `message`. A launcher that could not
+/// `pids_limit_hits`, `output_bytes`, `userns` and an optional `message` (and `warning`, for an
+/// insecure run whose cgroup limits could not be applied). A launcher that could not
 /// set the run up writes only `error=<one line>`. `--check` writes the feature keys read by
 /// ``SandboxFeatures``.
 struct LauncherReport: Sendable, Equatable {
@@ -55,7 +56,7 @@ struct LauncherReport: Sendable, Equatable {
             pidsLimitHits: Int(integer("pids_limit_hits") ?? 0),
             usedUserNamespace: values["userns"] == "1",
             isolated: isolated,
-            message: values["message"].flatMap { $0.isEmpty ? nil : $0 }
+            message: (values["message"] ?? values["warning"]).flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 }

@@ -23,6 +23,9 @@ public struct SandboxSpec: Sendable, Hashable {
     /// Host folder mounted read-only at `/tool` (the tool bundle), if any.
     public var toolDirectory: String?
     /// Inputs by name: host file or folder → read-only `/inputs/<name>`.
+    ///
+    /// The step runs as uid 65534, so an input must be readable by it (world-readable files, folders
+    /// with `o+rx`); the launcher refuses an input whose top level is not, before anything runs.
     public var inputs: [String: String]
     /// Host folder holding the output folders; required when ``outputs`` is not empty.
     public var outputsDirectory: String?

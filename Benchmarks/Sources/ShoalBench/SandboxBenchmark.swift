@@ -22,6 +22,9 @@ struct SandboxBenchmark: AsyncParsableCommand {
     @Option(help: "Path of the shoal-sandbox launcher.")
     var launcher: String?
 
+    @Flag(help: "Run without a user namespace (the uid drop alone).")
+    var noUserNamespace = false
+
     func run() async throws {
         let path = launcher ?? ProcessInfo.processInfo.environment["SHOAL_SANDBOX_LAUNCHER"]
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -35,6 +38,7 @@ struct SandboxBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: logs) }
         var spec = SandboxSpec(command: ["/bin/true"])
         spec.logDirectory = logs
+        if noUserNamespace { spec.userNamespace = .off }
 
         var plain: [Double] = [], sandboxed: [Double] = [], inside: [Double] = []
         var userNamespace = false
