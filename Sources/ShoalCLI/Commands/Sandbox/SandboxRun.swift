@@ -144,14 +144,10 @@ extension SandboxCommand {
 
         /// The exit status for a result (documented in the command's help).
         static func exitStatus(_ result: SandboxResult) -> Int32 {
-            switch (result.reason, result.termination) {
-            case (.launchFailed, _): 127
-            case (_, .exited(let code)) where result.reason == .exited: code
-            case (_, .signaled(let signal)): 128 + signal
-            case (.timeout, _): 124
-            case (.exited, _): 125
-            default: 125
-            }
+            if result.reason == .launchFailed { return 127 }
+            if result.reason == .exited, let code = result.exitCode { return code }
+            if let signal = result.signal { return 128 + signal }
+            return result.reason == .timeout ? 124 : 125
         }
 
         /// One line for a person: how it ended and what it used.
