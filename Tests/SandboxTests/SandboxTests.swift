@@ -118,6 +118,26 @@ struct SandboxTests {
         #expect(try String(contentsOfFile: result.stdout.path, encoding: .utf8) == "one\nthree\n")
     }
 
+    @Test func concurrentRunsEachSeeOnlyTheirOwnInput() async throws {
+        let folder = try TemporaryFolder("concurrent")
+        defer { folder.remove() }
+        for index in 0..<6 { try folder.write("input\(index).txt", "run \(index)\n") }
+        let outputs = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    let run = try await runSandboxed(["sh", "-c", "cat /inputs/*; ls /inputs | wc -l"]) {
+                        $0.inputs = ["mine": folder.child("input\(index).txt")]
+                    }
+                    return (index, run.stdout)
+                }
+            }
+            var outputs: [Int: String] = [:]
+            for try await (index, stdout) in group { outputs[index] = stdout }
+            return outputs
+        }
+        for index in 0..<6 { #expect(outputs[index] == "run \(index)\n1\n") }
+    }
+
     @Test func theCgroupExistsDuringTheRunAndIsGoneAfter() async throws {
         let mountsBefore = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         let logs = try TemporaryFolder("cleanup")
