@@ -18,6 +18,9 @@
  * mount lives only in the sandbox's mount namespace, so nothing outlives a killed launcher except
  * its empty cgroup, which the next launcher removes.
  *
+ * The launcher is single-threaded, so its clone()d and fork()ed children may use ordinary libc
+ * calls (snprintf, malloc inside libseccomp); the worker, which is multithreaded, never forks.
+ *
  * Report (fd 3), one `key=value` per line: either `error=...` (nothing ran: bad arguments, missing
  * cgroup controller, unreadable input), or `reason=`, `status=exited|signaled|none`, `exit_code=`,
  * `signal=`, `wall_ns=`, `cpu_user_ns=`, `cpu_system_ns=`, `memory_peak=`, `oom_kills=`,
