@@ -4,7 +4,8 @@
  * The walk never follows a symlink and opens each folder relative to its parent's descriptor with
  * O_NOFOLLOW, so a step that swaps a folder for a symlink mid-walk cannot steer the (root) launcher
  * outside the output folder. Regular files count their apparent size (st_size: what the caller will
- * read when adding the output), symlinks the length of their target.
+ * read when adding the output), symlinks the length of their target. A tree nested more than 256
+ * folders deep counts as 2^60 bytes: over any cap.
  */
 #include "CSandbox.h"
 
@@ -15,8 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Deep enough for any real output; each level holds one descriptor. */
-#define CSB_WALK_MAX_DEPTH 128
+/* Deep enough for any real output; each level holds one descriptor. A tree nested deeper is
+ * counted as over any cap (a step must not hide bytes from the measurement by nesting). */
+#define CSB_WALK_MAX_DEPTH 256
+#define CSB_TOO_DEEP ((int64_t)1 << 60)
 
 static int64_t folder_bytes(int dirfd, int depth) {
     DIR *dir = fdopendir(dirfd);
@@ -32,11 +35,16 @@ static int64_t folder_bytes(int dirfd, int depth) {
         if (fstatat(dirfd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue; /* removed meanwhile */
         if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
             total += st.st_size;
-        } else if (S_ISDIR(st.st_mode) && depth < CSB_WALK_MAX_DEPTH) {
+        } else if (S_ISDIR(st.st_mode)) {
+            if (depth >= CSB_WALK_MAX_DEPTH) {
+                total = CSB_TOO_DEEP;
+                break;
+            }
             int child = openat(dirfd, entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (child < 0) continue;
             int64_t below = folder_bytes(child, depth + 1);
             if (below > 0) total += below;
+            if (total >= CSB_TOO_DEEP) break;
         }
     }
     closedir(dir);

@@ -64,11 +64,16 @@ public enum OutputCheck {
         if info.st_mode & S_IFMT == S_IFLNK { throw SandboxError(.unsafeOutput, "\(folder) is a symlink") }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw SandboxError(.unsafeOutput, "\(folder) is not a folder") }
         var problems: [Problem] = []
-        try walk(root: folder, relative: [], problems: &problems)
+        // Iterative, so a step's deeply nested folders cannot exhaust the worker's stack; paths
+        // longer than the system allows come back as unreadable, which refuses them.
+        var pending: [[String]] = [[]]
+        while let relative = pending.popLast() {
+            try visit(root: folder, relative: relative, problems: &problems, pending: &pending)
+        }
         return problems.sorted { $0.path < $1.path }
     }
 
-    private static func walk(root: String, relative: [String], problems: inout [Problem]) throws {
+    private static func visit(root: String, relative: [String], problems: inout [Problem], pending: inout [[String]]) throws {
         let folder = ([root] + relative).joined(separator: "/")
         guard let dir = opendir(folder) else {
             if relative.isEmpty { throw SandboxError(.io, "\(folder): \(SystemCall.describe(errno: errno))") }
@@ -91,7 +96,7 @@ public enum OutputCheck {
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG: continue
-            case S_IFDIR: try walk(root: root, relative: path, problems: &problems)
+            case S_IFDIR: pending.append(path)
             case S_IFLNK:
                 let target = readLink(folder + "/" + name) ?? ""
                 if target.hasPrefix("/") {

@@ -118,6 +118,28 @@ struct SandboxLimitsTests {
         #expect(run.result.outputBytes > 1 << 20)
     }
 
+    @Test func nestingOutputsTooDeeplyCannotHideThemFromTheCap() async throws {
+        let outputs = try TemporaryFolder("outputs")
+        defer { outputs.remove() }
+        // 300 nested folders (the launcher measures 256 levels), one small file at the bottom.
+        let run = try await runSandboxed([
+            "python3", "-c",
+            """
+            import os
+            os.chdir("/outputs/out")
+            for _ in range(300):
+                os.mkdir("d")
+                os.chdir("d")
+            open("bottom", "w").write("x")
+            """,
+        ]) {
+            $0.outputsDirectory = outputs.path
+            $0.outputs = ["out"]
+            $0.limits.outputBytes = .mebibytes(1)
+        }
+        #expect(run.result.reason == .outputTooLarge, "\(run.stderr)")
+    }
+
     @Test func tmpIsSizeLimited() async throws {
         let run = try await runSandboxed(["sh", "-c", "head -c 2000000 /dev/zero > /tmp/fill"]) {
             $0.limits.tmpSize = .mebibytes(1)

@@ -153,7 +153,8 @@ void csb_seccomp_version(char *buffer, size_t size);
 
 /* ---- walk.c -------------------------------------------------------------------------------- */
 
-/* Bytes in regular files (and symlinks) under `path`, without following symlinks; -1 on error. */
+/* Bytes in regular files (and symlinks) under `path`, without following symlinks (a tree nested
+ * deeper than 256 folders counts as 2^60: over any cap); -1 on error. */
 int64_t csb_tree_bytes(const char *path);
 
 /* ---- check.c ------------------------------------------------------------------------------- */
