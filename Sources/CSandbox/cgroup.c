@@ -83,14 +83,39 @@ static int list_has(const char *list, const char *word) {
     return 0;
 }
 
+/* The process's view of cgroups, read once per launcher: /proc/self/mountinfo and /proc/self/cgroup. */
+typedef struct {
+    char mountinfo[65536];
+    char cgroups[8192];
+} csb_cg_sources;
+
+static void read_file(const char *path, char *buffer, size_t size) {
+    buffer[0] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    size_t total = 0;
+    while (total < size - 1) {
+        ssize_t n = read(fd, buffer + total, size - 1 - total);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        total += (size_t)n;
+    }
+    close(fd);
+    buffer[total] = '\0';
+}
+
+/* Copies the line starting at `text` into `line`; returns the next line's start or NULL. */
+static const char *next_line(const char *text, char *line, size_t size) {
+    if (!text || !*text) return NULL;
+    size_t n = strcspn(text, "\n");
+    snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), text);
+    return text[n] ? text + n + 1 : text + n;
+}
+
 /* This process's path in the hierarchy whose /proc/self/cgroup entry matches. */
-static int own_path(int v2, const char *controller, char *out, size_t size) {
-    FILE *f = fopen("/proc/self/cgroup", "re");
-    if (!f) return -1;
+static int own_path(const csb_cg_sources *sources, int v2, const char *controller, char *out, size_t size) {
     char line[4608];
-    int found = -1;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
+    for (const char *p = next_line(sources->cgroups, line, sizeof line); p; p = next_line(p, line, sizeof line)) {
         char *first = strchr(line, ':');
         if (!first) continue;
         char *second = strchr(first + 1, ':');
@@ -100,50 +125,45 @@ static int own_path(int v2, const char *controller, char *out, size_t size) {
         int match = v2 ? (strncmp(line, "0:", 2) == 0 && *controllers == '\0') : list_has(controllers, controller);
         if (match) {
             snprintf(out, size, "%s", second + 1);
-            found = 0;
-            break;
+            return 0;
         }
     }
-    fclose(f);
-    return found;
+    return -1;
 }
 
 /* Finds the mount of the v1 hierarchy with `controller` (or the v2 mount); returns its mount point
  * and root. */
-static int find_mount(int v2, const char *controller, char *mount_point, char *root, size_t size) {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f) return -1;
+static int find_mount(const csb_cg_sources *sources, int v2, const char *controller, char *mount_point, char *root,
+                      size_t size) {
     char line[8192];
-    int found = -1;
-    while (found < 0 && fgets(line, sizeof line, f)) {
+    for (const char *p = next_line(sources->mountinfo, line, sizeof line); p; p = next_line(p, line, sizeof line)) {
         /* id parent dev root mountpoint options [optional...] - fstype source superoptions */
         char *fields[6] = {0};
         char *save = NULL;
-        char *token = strtok_r(line, " \n", &save);
-        for (int k = 0; k < 6 && token; k++, token = strtok_r(NULL, " \n", &save)) fields[k] = token;
-        while (token && strcmp(token, "-") != 0) token = strtok_r(NULL, " \n", &save);
+        char *token = strtok_r(line, " ", &save);
+        for (int k = 0; k < 6 && token; k++, token = strtok_r(NULL, " ", &save)) fields[k] = token;
+        while (token && strcmp(token, "-") != 0) token = strtok_r(NULL, " ", &save);
         if (!token || !fields[4]) continue;
-        char *fstype = strtok_r(NULL, " \n", &save);
-        strtok_r(NULL, " \n", &save); /* source */
-        char *super = strtok_r(NULL, " \n", &save);
+        char *fstype = strtok_r(NULL, " ", &save);
+        strtok_r(NULL, " ", &save); /* source */
+        char *super = strtok_r(NULL, " ", &save);
         if (!fstype) continue;
         int match = v2 ? strcmp(fstype, "cgroup2") == 0
                        : (strcmp(fstype, "cgroup") == 0 && super && list_has(super, controller));
         if (match) {
             snprintf(mount_point, size, "%s", fields[4]);
             snprintf(root, size, "%s", fields[3]);
-            found = 0;
+            return 0;
         }
     }
-    fclose(f);
-    return found;
+    return -1;
 }
 
 /* Joins mount point and own path (relative to the mount's root) into the parent folder. */
-static int hierarchy_parent(int v2, const char *controller, char *out, size_t size) {
+static int hierarchy_parent(const csb_cg_sources *sources, int v2, const char *controller, char *out, size_t size) {
     char mount_point[4096], root[4096], path[4096];
-    if (find_mount(v2, controller, mount_point, root, sizeof mount_point) < 0) return -1;
-    if (own_path(v2, controller, path, sizeof path) < 0) return -1;
+    if (find_mount(sources, v2, controller, mount_point, root, sizeof mount_point) < 0) return -1;
+    if (own_path(sources, v2, controller, path, sizeof path) < 0) return -1;
     const char *relative = path;
     size_t root_len = strlen(root);
     if (strcmp(root, "/") != 0 && strncmp(path, root, root_len) == 0) relative = path + root_len;
@@ -154,9 +174,12 @@ static int hierarchy_parent(int v2, const char *controller, char *out, size_t si
 
 void csb_cgroup_discover(csb_cgroup *cg) {
     memset(cg, 0, sizeof *cg);
+    static csb_cg_sources sources;
+    read_file("/proc/self/mountinfo", sources.mountinfo, sizeof sources.mountinfo);
+    read_file("/proc/self/cgroup", sources.cgroups, sizeof sources.cgroups);
     char v2_parent[4096] = "";
     char v2_controllers[1024] = "";
-    if (hierarchy_parent(1, NULL, v2_parent, sizeof v2_parent) == 0) {
+    if (hierarchy_parent(&sources, 1, NULL, v2_parent, sizeof v2_parent) == 0) {
         /* Controllers offered to our own group are listed in its cgroup.controllers. */
         char own[4096];
         snprintf(own, sizeof own, "%.*s", (int)(strlen(v2_parent) - strlen("/shoal-sandbox")), v2_parent);
@@ -164,7 +187,7 @@ void csb_cgroup_discover(csb_cgroup *cg) {
     }
     for (int c = 0; c < CSB_CG_COUNT; c++) {
         csb_cg_hierarchy *h = &cg->controller[c];
-        if (hierarchy_parent(0, controller_names[c], h->parent, sizeof h->parent) == 0) {
+        if (hierarchy_parent(&sources, 0, controller_names[c], h->parent, sizeof h->parent) == 0) {
             h->version = 1;
             continue;
         }

@@ -90,13 +90,17 @@ static int mkdir_p(char *path, mode_t mode) {
 static int make_mount_point(const char *path, int directory) {
     char copy[4096];
     snprintf(copy, sizeof copy, "%s", path);
-    if (directory) return mkdir_p(copy, 0755);
-    char *slash = strrchr(copy, '/');
-    if (slash && slash != copy) {
-        *slash = '\0';
-        if (mkdir_p(copy, 0755) < 0) return -1;
-    }
+    if (directory) return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : mkdir_p(copy, 0755);
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT) {
+        /* Only nested targets (rare) need their parent folders made first. */
+        char *slash = strrchr(copy, '/');
+        if (slash && slash != copy) {
+            *slash = '\0';
+            if (mkdir_p(copy, 0755) < 0) return -1;
+        }
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    }
     if (fd < 0) return -1;
     close(fd);
     return 0;
