@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -44,10 +46,19 @@ let package = Package(
         // Placement: pure functions that rank nodes for a task by input bytes already pinned there.
         .target(name: "Scheduling", dependencies: ["IPLD"]),
 
+        // Sandboxed step execution (Swift side): spec, limits, result, the launcher protocol, output checks.
+        .target(name: "Sandbox"),
+        // The `shoal-sandbox` launcher: namespaces, minimal root, seccomp (libseccomp), cgroups. Small C.
+        .executableTarget(
+            name: "CSandbox",
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("seccomp")]
+        ),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
-            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", argumentParser]
+            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", argumentParser]
         ),
 
         // Shared test fixtures (deterministic data generators, temporary folders).
@@ -69,5 +80,7 @@ let package = Package(
             exclude: ["Fixtures", "schema_check.py"]
         ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
+        // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "ShoalTesting"]),
     ]
 )

@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "BlockStore", package: "Shoal"),
                 .product(name: "Scheduling", package: "Shoal"),
                 .product(name: "ShoalTesting", package: "Shoal"),
+                .product(name: "Sandbox", package: "Shoal"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ShoalBench"
