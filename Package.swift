@@ -15,6 +15,7 @@ let package = Package(
         // Libraries are products so the Benchmarks package (and other tools) can link them.
         .library(name: "IPLD", targets: ["IPLD"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Provenance", targets: ["Provenance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -29,8 +30,12 @@ let package = Package(
         // parameter templating and the task DAG.
         .target(name: "Pipeline", dependencies: ["IPLD", yams]),
 
+        // Provenance: recipe, step and attestation objects (dag-cbor), Ed25519 node identity
+        // (did:key), lineage walks, verification, in-toto/DSSE and W3C PROV exports.
+        .target(name: "Provenance", dependencies: ["IPLD", "Pipeline", crypto]),
+
         // The `shoal` executable: thin commands over the library modules.
-        .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", "Pipeline", argumentParser]),
+        .executableTarget(name: "ShoalCLI", dependencies: ["IPLD", "Pipeline", "Provenance", argumentParser]),
 
         // Shared test fixtures (deterministic data generators, temporary folders).
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
@@ -39,6 +44,10 @@ let package = Package(
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting", yams],
             exclude: ["Fixtures", "schema_check.py"]
+        ),
+        .testTarget(
+            name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
+            exclude: ["Scripts"]
         ),
     ]
 )
