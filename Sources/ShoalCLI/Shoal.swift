@@ -6,6 +6,6 @@ struct Shoal: AsyncParsableCommand {
         commandName: "shoal",
         abstract: "Run compute next to IPFS data: content-addressed storage, sandboxed steps, signed provenance.",
         version: "0.1.0",
-        subcommands: [Validate.self, Plan.self]
+        subcommands: [Validate.self, Plan.self, Id.self]
     )
 }

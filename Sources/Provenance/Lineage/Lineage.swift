@@ -41,14 +41,14 @@ public enum Lineage {
         from cid: CID, source: any BlockSource, index: any ProvenanceIndex, maxDepth: Int? = nil
     ) throws -> LineageGraph {
         let depth = maxDepth.map { max(0, $0) }
-        let root = try Walker.classify(cid, source: source, index: index)
-        var walker = Walker(source: source, index: index, graph: LineageGraph(root: root, maxDepth: depth))
+        let root = try LineageWalker.classify(cid, source: source, index: index)
+        var walker = LineageWalker(source: source, index: index, graph: LineageGraph(root: root, maxDepth: depth))
         return try walker.run()
     }
 }
 
 /// The state of one walk.
-private struct Walker {
+struct LineageWalker {
     let source: any BlockSource
     let index: any ProvenanceIndex
     let maxDepth: Int?
