@@ -47,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
-            exclude: ["Scripts"]
+            exclude: ["Scripts", "Snapshots"]
         ),
     ]
 )

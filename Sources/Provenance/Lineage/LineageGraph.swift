@@ -202,17 +202,21 @@ public struct LineageGraph: Sendable, Hashable {
     /// comes after the steps that produced its inputs: the order a re-run must follow.
     public var stepsInRunOrder: [(cid: CID, step: Step, recipe: Recipe?)] {
         var order: [(cid: CID, step: Step, recipe: Recipe?)] = []
-        var done = Set<NodeID>()
-        // Post-order over "made from" edges puts producers before their consumers.
-        func visit(_ id: NodeID) {
-            guard done.insert(id).inserted else { return }
-            for edge in edges(from: id) { visit(edge.to) }
-            if id.kind == .step, let step = self.node(id)?.step {
-                order.append((id.cid, step, self.node(NodeID(.recipe, step.recipe))?.recipe))
+        var seen = Set<NodeID>()
+        // Iterative post-order over "made from" edges puts producers before their consumers;
+        // a node is emitted when popped the second time, after everything it was made from.
+        var stack: [(id: NodeID, expanded: Bool)] = nodes.reversed().map { ($0.id, false) }
+        while let (id, expanded) = stack.popLast() {
+            if expanded {
+                if id.kind == .step, let step = node(id)?.step {
+                    order.append((id.cid, step, node(NodeID(.recipe, step.recipe))?.recipe))
+                }
+                continue
             }
+            guard seen.insert(id).inserted else { continue }
+            stack.append((id, true))
+            for edge in edges(from: id).reversed() where !seen.contains(edge.to) { stack.append((edge.to, false)) }
         }
-        visit(root)
-        for node in nodes { visit(node.id) }
         return order
     }
 }
