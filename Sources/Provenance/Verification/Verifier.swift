@@ -84,7 +84,7 @@ public struct Verifier: Sendable {
         case .missing(let reason):
             return [.init(.unverifiable, .block, node.cid, "\(kind) block missing: \(reason)")]
         case .invalid(let reason):
-            return [.init(.failed, .block, node.cid, "\(kind) block \(reason)")]
+            return [.init(.failed, .block, node.cid, "\(kind): \(reason)")]
         case .raw:
             return []
         }
