@@ -49,6 +49,26 @@ struct LineageTests {
         #expect(three == (try Lineage.walk(from: d.model, source: fixture.store, index: fixture.index)).withDepth(3))
     }
 
+    /// `x` is reached first through `q` (two steps down) and then directly (one step down): the
+    /// depth limit must judge it by the shorter path.
+    @Test func depthCountsTheShortestPath() throws {
+        let fixture = ProvenanceFixture()
+        let corpus = fixture.data(seed: 1)
+        let p = try fixture.record(task: "p", inputs: ["in": corpus], outputs: ["x"], seed: 10)
+        let x = p.outputs["x"]!
+        let q = try fixture.record(task: "q", inputs: ["in": x], outputs: ["y"], seed: 20)
+        let j = try fixture.record(task: "j", inputs: ["a": q.outputs["y"]!, "b": x], outputs: ["m"], seed: 30)
+        let graph = try Lineage.walk(from: j.outputs["m"]!, source: fixture.store, index: fixture.index, maxDepth: 2)
+        #expect(graph.node(ID(.data, x))?.state == .ok)
+        #expect(graph.node(ID(.step, p.step))?.state == .ok)
+        #expect(graph.node(ID(.data, corpus))?.state == .raw)
+        #expect(Set(graph.nodes.map(\.id)).count == graph.nodes.count)
+        #expect(graph.edges.filter { $0.from == ID(.data, x) } == [.init(from: ID(.data, x), to: ID(.step, p.step), label: .producedBy)])
+        // One generation less, and `x` is where it stops.
+        let one = try Lineage.walk(from: j.outputs["m"]!, source: fixture.store, index: fixture.index, maxDepth: 1)
+        #expect(one.node(ID(.data, x))?.state == .unexplored)
+    }
+
     @Test func startsFromAStepARecipeOrAnAttestation() throws {
         let fixture = ProvenanceFixture()
         let d = try fixture.diamond()

@@ -13,9 +13,9 @@ import IPLD
 /// until it reaches data no step produced (**raw** inputs). The starting CID may be data (an
 /// output, a dataset), a step, a recipe or an attestation (the walk then starts at its step).
 ///
-/// Every node is visited once, so shared inputs make a DAG rather than a blown-up tree, and a
-/// cycle (impossible with hashes, but a hostile store could fake one with a broken block) ends
-/// at a node already seen. Blocks are re-hashed against their CIDs as they are read; a missing or
+/// Every node is listed once, so shared inputs make a DAG rather than a blown-up tree, and a
+/// cycle (impossible with hashes, but a hostile index could fake one) ends at a node already
+/// seen. With a depth limit, a node is judged by the shortest path that reaches it. Blocks are re-hashed against their CIDs as they are read; a missing or
 /// tampered block becomes a node marked missing or invalid, and the walk goes on elsewhere.
 ///
 /// The walk is iterative, so a chain of thousands of steps does not deepen the call stack.
@@ -63,6 +63,8 @@ struct LineageWalker {
 
     private var graph: LineageGraph
     private var stack: [Work] = []
+    /// With a depth limit: the smallest generation each node was expanded at.
+    private var expandedAt: [LineageGraph.NodeID: Int] = [:]
 
     init(source: any BlockSource, index: any ProvenanceIndex, graph: LineageGraph) {
         self.source = source
@@ -75,7 +77,15 @@ struct LineageWalker {
         let root = graph.root
         stack = [Work(id: root, generation: root.kind == .data ? 0 : 1, parents: [])]
         while let work = stack.popLast() {
-            guard !graph.contains(work.id) else { continue }
+            if maxDepth == nil {
+                guard !graph.contains(work.id) else { continue }
+            } else {
+                // A node first reached on a long path may be cut off by the limit; reached again
+                // on a shorter path it is expanded again (at most once per smaller generation,
+                // so the walk stays bounded), updating its state in place.
+                if let seen = expandedAt[work.id], seen <= work.generation { continue }
+                expandedAt[work.id] = work.generation
+            }
             switch work.id.kind {
             case .data: try expandData(work)
             case .step: expandStep(work)
