@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Provenance", targets: ["Provenance"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -55,10 +56,14 @@ let package = Package(
             linkerSettings: [.linkedLibrary("seccomp")]
         ),
 
+        // Provenance: recipe, step and attestation objects (dag-cbor), Ed25519 node identity
+        // (did:key), lineage walks, verification and exports (in-toto/DSSE, PROV-JSON).
+        .target(name: "Provenance", dependencies: ["IPLD", "Pipeline", crypto]),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
-            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", argumentParser]
+            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", argumentParser]
         ),
 
         // Shared test fixtures (deterministic data generators, temporary folders).
@@ -82,5 +87,9 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "ShoalTesting"]),
+        .testTarget(
+            name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
+            exclude: ["Scripts", "Snapshots"]
+        ),
     ]
 )

@@ -24,7 +24,7 @@ struct Shoal: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Add.self, Cat.self, Get.self, Ls.self, PinGroup.self, GC.self, RepoGroup.self, DAGGroup.self, CARGroup.self,
-            Validate.self, Plan.self, SandboxCommand.self,
+            Validate.self, Plan.self, SandboxCommand.self, Id.self,
         ]
     )
 }
