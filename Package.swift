@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "shoal", targets: ["ShoalCLI"]),
         // Libraries are products so the Benchmarks package (and other tools) can link them.
         .library(name: "IPLD", targets: ["IPLD"]),
+        .library(name: "Units", targets: ["Units"]),
         .library(name: "UnixFS", targets: ["UnixFS"]),
         .library(name: "BlockStore", targets: ["BlockStore"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
@@ -31,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
+        // Sizes and durations as people write them (`512MiB`, `1h30m`) and human renderings of figures.
+        .target(name: "Units"),
+
         // Content addressing: CIDs, multiformats, dag-pb, dag-cbor, dag-json. Pure values, no I/O.
         .target(name: "IPLD", dependencies: [crypto]),
 
@@ -42,13 +46,13 @@ let package = Package(
 
         // Pipeline spec files: the model, YAML/JSON loading with located errors, validation,
         // parameter templating and the task DAG.
-        .target(name: "Pipeline", dependencies: ["IPLD", yams]),
+        .target(name: "Pipeline", dependencies: ["IPLD", "Units", yams]),
 
         // Placement: pure functions that rank nodes for a task by input bytes already pinned there.
-        .target(name: "Scheduling", dependencies: ["IPLD"]),
+        .target(name: "Scheduling", dependencies: ["IPLD", "Units"]),
 
         // Sandboxed step execution (Swift side): spec, limits, result, the launcher protocol, output checks.
-        .target(name: "Sandbox"),
+        .target(name: "Sandbox", dependencies: ["Units"]),
         // The `shoal-sandbox` launcher: namespaces, minimal root, seccomp (libseccomp), cgroups. Small C.
         .executableTarget(
             name: "CSandbox",
@@ -63,13 +67,14 @@ let package = Package(
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
-            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", argumentParser]
+            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", argumentParser]
         ),
 
         // Shared test fixtures (deterministic data generators, temporary folders).
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
+        .testTarget(name: "UnitsTests", dependencies: ["Units"]),
         .testTarget(name: "UnixFSTests", dependencies: ["UnixFS", "IPLD", "ShoalTesting"], exclude: ["Vectors"]),
         // A helper process for BlockStore's concurrency tests (two real processes sharing a repo).
         .executableTarget(
@@ -81,12 +86,12 @@ let package = Package(
             dependencies: ["BlockStore", "IPLD", "ShoalTesting", "BlockStoreTestHelper"]
         ),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "ShoalTesting", yams],
+            name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "Units", "ShoalTesting", yams],
             exclude: ["Fixtures", "schema_check.py"]
         ),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "Units", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "ShoalTesting"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Units", "ShoalTesting"]),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]

@@ -19,6 +19,7 @@ let package = Package(
             name: "shoal-bench",
             dependencies: [
                 .product(name: "IPLD", package: "Shoal"),
+                .product(name: "Units", package: "Shoal"),
                 .product(name: "UnixFS", package: "Shoal"),
                 .product(name: "BlockStore", package: "Shoal"),
                 .product(name: "Scheduling", package: "Shoal"),

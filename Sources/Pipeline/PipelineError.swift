@@ -1,3 +1,4 @@
+import Units
 /// An error raised while loading, validating or using a pipeline spec.
 ///
 /// Every error has a ``Code`` that callers can match on and a one-line ``message``. A spec that
@@ -23,10 +24,6 @@ public struct PipelineError: Error, Sendable, Equatable, CustomStringConvertible
         public static let invalidSpec = Code("invalid spec")
         /// The spec file could not be read (missing, unreadable, not UTF-8).
         public static let unreadableSpec = Code("unreadable spec")
-        /// Text is not a byte size such as `512MiB`.
-        public static let invalidByteSize = Code("invalid byte size")
-        /// Text is not a duration such as `1h30m`.
-        public static let invalidDuration = Code("invalid duration")
         /// A `{{...}}` placeholder is malformed or cannot be filled.
         public static let invalidTemplate = Code("invalid template")
         /// The task graph has a dependency cycle.

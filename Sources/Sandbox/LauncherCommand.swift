@@ -1,3 +1,4 @@
+import Units
 import Foundation
 
 /// The launcher's command line for one ``SandboxSpec`` (its format is described in

@@ -11,10 +11,6 @@ public struct SandboxError: Error, Sendable, Equatable, CustomStringConvertible 
         private init(_ name: String) { self.name = name }
         public var description: String { name }
 
-        /// A size such as `256MiB` could not be parsed.
-        public static let invalidSize = Code("invalid size")
-        /// A duration such as `30s` could not be parsed.
-        public static let invalidDuration = Code("invalid duration")
         /// The ``SandboxSpec`` is inconsistent (empty command, bad names, overlapping paths, ...).
         public static let invalidSpec = Code("invalid sandbox spec")
         /// The `shoal-sandbox` launcher executable was not found.

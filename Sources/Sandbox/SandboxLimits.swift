@@ -1,3 +1,4 @@
+import Units
 /// The resources one sandboxed run may use, and how each is enforced.
 ///
 /// | limit | enforced by | when reached |

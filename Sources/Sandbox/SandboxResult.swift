@@ -1,3 +1,4 @@
+import Units
 /// How a sandboxed run ended, and what it used.
 ///
 /// Check ``reason`` first: it says why the run ended (``Reason/exited`` for a normal exit, or the

@@ -1,3 +1,4 @@
+import Units
 import Foundation
 
 /// Everything needed to run one command in a sandbox: what to run, what it may see, and its limits.

@@ -1,4 +1,5 @@
 #if canImport(FoundationEssentials)
+import Units
 import FoundationEssentials
 #else
 import Foundation
@@ -91,7 +92,7 @@ extension PlacementRun {
             } else {
                 waitingFor = "no suitable node holds all \(Self.count(inputs.count, "input"))"
             }
-            let timeout = task.queueTimeout.seconds
+            let timeout = task.queueTimeout.secondsValue
             if elapsed >= timeout {
                 return decision(
                     .fail(.queueTimeout),
@@ -110,7 +111,7 @@ extension PlacementRun {
             ?? true {
             let holder = nodes[Int(target)].id
             let window = HumanFormat.duration(task.preferredWindow)
-            if elapsed < task.preferredWindow.seconds {
+            if elapsed < task.preferredWindow.secondsValue {
                 return decision(
                     .wait(.preferredWindow),
                     "waiting: holder \(holder) busy (preferred locality), \(HumanFormat.duration(seconds: elapsed)) of \(window) window")

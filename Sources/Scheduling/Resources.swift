@@ -1,3 +1,4 @@
+import Units
 /// An amount of the resources a node offers and a task asks for.
 ///
 /// Nodes report their `total` and `free` resources; a task's demand is one `Resources` value.

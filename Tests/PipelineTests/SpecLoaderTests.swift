@@ -1,3 +1,4 @@
+import Units
 import Foundation
 import IPLD
 import Testing

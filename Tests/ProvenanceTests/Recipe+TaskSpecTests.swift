@@ -1,3 +1,4 @@
+import Units
 import IPLD
 import Pipeline
 import Testing

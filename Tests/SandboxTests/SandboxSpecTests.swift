@@ -1,3 +1,4 @@
+import Units
 import Testing
 
 @testable import Sandbox

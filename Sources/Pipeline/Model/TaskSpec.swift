@@ -1,3 +1,4 @@
+import Units
 import IPLD
 
 /// One step of a pipeline: a tool, the command to run, its inputs, parameters and outputs, and

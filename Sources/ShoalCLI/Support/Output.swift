@@ -16,15 +16,6 @@ enum Output {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// A byte count for people: `512 B`, `1.5 KiB`, `4.1 GiB`.
-    static func bytes(_ count: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(count) B" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
-    }
-
     /// Writes raw bytes to stdout.
     static func write(_ bytes: [UInt8]) {
         FileHandle.standardOutput.write(Data(bytes))

@@ -1,3 +1,4 @@
+import Units
 import Foundation
 
 /// A one-line progress meter on stderr (`  1.2 GiB  410 MiB/s`), shown only on a terminal.
@@ -23,7 +24,7 @@ final class ProgressMeter {
         lastDraw = now
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         let rate = Double(bytes) / elapsed
-        let line = "\(label) \(Output.bytes(bytes))  \(Output.bytes(UInt64(rate)))/s"
+        let line = "\(label) \(HumanFormat.bytes(bytes))  \(HumanFormat.bytes(UInt64(rate)))/s"
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         drew = true
     }

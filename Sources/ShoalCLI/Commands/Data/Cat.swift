@@ -1,3 +1,4 @@
+import Units
 import ArgumentParser
 import BlockStore
 import Foundation
@@ -49,7 +50,7 @@ extension Shoal {
             let meter = ProgressMeter(label: "writing")
             let bytes = try exporter.get(cid, to: target, progress: meter.update)
             meter.finish()
-            Output.note("saved \(Output.bytes(bytes)) to \(target)")
+            Output.note("saved \(HumanFormat.bytes(bytes)) to \(target)")
         }
     }
 

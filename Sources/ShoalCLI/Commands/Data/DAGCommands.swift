@@ -1,3 +1,4 @@
+import Units
 import ArgumentParser
 import BlockStore
 import Foundation
@@ -70,7 +71,7 @@ extension Shoal {
                 }
                 let summary = try repo.exportCAR(root: root, to: outputPath)
                 if output.json { return try Output.json(summary) }
-                print("exported \(summary.root): \(summary.blocks) blocks, \(Output.bytes(UInt64(summary.bytes))) to \(outputPath)")
+                print("exported \(summary.root): \(summary.blocks) blocks, \(HumanFormat.bytes(UInt64(summary.bytes))) to \(outputPath)")
             }
         }
 
@@ -91,7 +92,7 @@ extension Shoal {
                     : try repo.importCAR(from: file, pin: pin)
                 if output.json { return try Output.json(summary) }
                 for root in summary.roots { print("imported \(root)\(pin ? " (pinned)" : "")") }
-                print("\(summary.blocks) blocks, \(summary.newBlocks) new, \(Output.bytes(UInt64(summary.blockBytes)))")
+                print("\(summary.blocks) blocks, \(summary.newBlocks) new, \(HumanFormat.bytes(UInt64(summary.blockBytes)))")
             }
         }
     }

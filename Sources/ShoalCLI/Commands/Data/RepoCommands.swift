@@ -1,3 +1,4 @@
+import Units
 import ArgumentParser
 import BlockStore
 import Foundation
@@ -15,7 +16,7 @@ extension Shoal {
             let report = try home.openRepo().collectGarbage()
             if output.json { return try Output.json(report) }
             for removed in report.removed { print("removed \(removed.cid)") }
-            print("freed \(Output.bytes(UInt64(report.freedBytes))) in \(report.removed.count) blocks; kept \(report.keptBlocks)")
+            print("freed \(HumanFormat.bytes(UInt64(report.freedBytes))) in \(report.removed.count) blocks; kept \(report.keptBlocks)")
         }
     }
 
@@ -42,7 +43,7 @@ extension Shoal {
                     for problem in report.orphans { print("orphan \(problem.cid): \(problem.path)") }
                     for problem in report.unverifiable { print("unverifiable \(problem.cid): \(problem.path)") }
                     let verdict = report.isHealthy ? "ok" : "PROBLEMS FOUND"
-                    print("\(verdict): checked \(report.checkedBlocks) blocks (\(Output.bytes(UInt64(report.checkedBytes))))")
+                    print("\(verdict): checked \(report.checkedBlocks) blocks (\(HumanFormat.bytes(UInt64(report.checkedBytes))))")
                 }
                 if !report.isHealthy { throw ExitCode.failure }
             }
@@ -61,7 +62,7 @@ extension Shoal {
                 let stats = try repo.statistics()
                 let report = Report(home: home.path, blocks: stats.blocks, bytes: stats.bytes, pins: try repo.pins().count)
                 if output.json { return try Output.json(report) }
-                print("home \(report.home)\nblocks \(report.blocks)\nsize \(Output.bytes(UInt64(report.bytes)))\npins \(report.pins)")
+                print("home \(report.home)\nblocks \(report.blocks)\nsize \(HumanFormat.bytes(UInt64(report.bytes)))\npins \(report.pins)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Units
 import ArgumentParser
 import Foundation
 import Sandbox

@@ -1,25 +1,24 @@
 import Testing
 
-@testable import Sandbox
+@testable import Units
 
 @Suite struct DurationParsingTests {
     @Test(arguments: [
         ("30s", Duration.seconds(30)), ("10m", .seconds(600)), ("1h30m", .seconds(5400)), ("250ms", .milliseconds(250)),
-        ("1.5s", .milliseconds(1500)), ("2d", .seconds(172_800)), ("1m 30s", .seconds(90)), ("0s", .zero),
-        ("10M", .seconds(600)),
+        ("1s500ms", .milliseconds(1500)), ("2d", .seconds(172_800)), ("1m30s", .seconds(90)), ("0s", .zero),
     ])
     func parses(text: String, duration: Duration) throws {
         #expect(try Duration(parsing: text) == duration)
     }
 
-    @Test(arguments: ["", "30", "s", "5 fortnights", "-3s", ".5s", "1.2.3s", "1e3s", "10x"])
+    @Test(arguments: ["", "30", "s", "5 fortnights", "-3s", ".5s", "1.5s", "1e3s", "10x", "10M", "30m1h", "1m 30s"])
     func refuses(text: String) {
-        #expect { try Duration(parsing: text) } throws: { ($0 as? SandboxError)?.code == .invalidDuration }
+        #expect { try Duration(parsing: text) } throws: { ($0 as? UnitsError)?.code == .invalidDuration }
     }
 
     @Test func aBareNumberAsksForAUnit() {
         #expect { try Duration(parsing: "30") } throws: { error in
-            (error as? SandboxError)?.message == "'30' needs a unit (ms, s, m, h or d)"
+            (error as? UnitsError)?.message.hasPrefix("a number without a unit in '30'") == true
         }
     }
 

@@ -1,6 +1,7 @@
-/// Short human renderings of byte counts, durations and CPU amounts for placement reasons.
+/// Short human renderings of byte counts, durations and CPU amounts.
 ///
-/// Reasons are read in logs and `shoal job status`, so figures are compact and binary-prefixed:
+/// Used wherever figures are shown to people (placement reasons, progress meters, command
+/// output), so they are compact and binary-prefixed everywhere:
 /// `4.1 GiB`, `512 MiB`, `12s`, `10m`, `1h30m`, `0.5`.
 public enum HumanFormat {
     private static let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
@@ -40,7 +41,7 @@ public enum HumanFormat {
 
     /// A length of time given as a `Duration`; see ``duration(seconds:)``.
     public static func duration(_ duration: Duration) -> String {
-        self.duration(seconds: duration.seconds)
+        self.duration(seconds: duration.secondsValue)
     }
 
     /// Cores from thousandths of a core, without trailing zeros: `2`, `0.5`, `1.25`.
@@ -53,13 +54,5 @@ public enum HumanFormat {
         digits = String(repeating: "0", count: 3 - digits.count) + digits
         while digits.hasSuffix("0") { digits.removeLast() }
         return "\(sign)\(cores).\(digits)"
-    }
-}
-
-extension Duration {
-    /// The length in seconds as a floating-point number.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

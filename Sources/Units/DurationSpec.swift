@@ -1,4 +1,4 @@
-/// A length of time written in a spec as `30s`, `10m`, `1h30m`, `500ms` or `2d`.
+/// A length of time written in a spec or on the command line as `30s`, `10m`, `1h30m`, `500ms` or `2d`.
 ///
 /// A duration is one or more `<whole number><unit>` parts with units `d`, `h`, `m`, `s` and `ms`,
 /// each used at most once and from the largest to the smallest (`1h30m`, not `30m1h`), so every
@@ -35,32 +35,32 @@ public struct DurationSpec: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses a duration such as `1h30m`.
     ///
-    /// - Throws: ``PipelineError/Code/invalidDuration`` naming the text and the accepted form.
-    public init(parsing text: String) throws(PipelineError) {
+    /// - Throws: ``UnitsError/Code/invalidDuration`` naming the text and the accepted form.
+    public init(parsing text: String) throws(UnitsError) {
         var rest = Substring(text)
         var total: Int64 = 0
         var lastUnitIndex = -1
-        guard !rest.isEmpty else { throw PipelineError(.invalidDuration, "empty duration: \(Self.expected)") }
+        guard !rest.isEmpty else { throw UnitsError(.invalidDuration, "empty duration: \(Self.expected)") }
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             guard !digits.isEmpty else {
-                throw PipelineError(.invalidDuration, "'\(text)' is not a duration: \(Self.expected)")
+                throw UnitsError(.invalidDuration, "'\(text)' is not a duration: \(Self.expected)")
             }
             rest = rest.dropFirst(digits.count)
             let letters = rest.prefix { $0.isASCII && $0.isLetter }
             rest = rest.dropFirst(letters.count)
             guard let unitIndex = Self.units.firstIndex(where: { $0.name == letters }) else {
                 let problem = letters.isEmpty ? "a number without a unit" : "unknown unit '\(letters)'"
-                throw PipelineError(.invalidDuration, "\(problem) in '\(text)': \(Self.expected)")
+                throw UnitsError(.invalidDuration, "\(problem) in '\(text)': \(Self.expected)")
             }
             guard unitIndex > lastUnitIndex else {
-                throw PipelineError(.invalidDuration, "'\(text)' repeats or misorders units: \(Self.expected)")
+                throw UnitsError(.invalidDuration, "'\(text)' repeats or misorders units: \(Self.expected)")
             }
             lastUnitIndex = unitIndex
-            guard let count = Int64(digits) else { throw PipelineError(.invalidDuration, "'\(text)' is too long") }
+            guard let count = Int64(digits) else { throw UnitsError(.invalidDuration, "'\(text)' is too long") }
             let (part, o1) = count.multipliedReportingOverflow(by: Self.units[unitIndex].milliseconds)
             let (sum, o2) = total.addingReportingOverflow(part)
-            guard !o1, !o2 else { throw PipelineError(.invalidDuration, "'\(text)' is too long") }
+            guard !o1, !o2 else { throw UnitsError(.invalidDuration, "'\(text)' is too long") }
             total = sum
         }
         self.milliseconds = total

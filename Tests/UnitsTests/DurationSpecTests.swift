@@ -1,5 +1,5 @@
 import Testing
-@testable import Pipeline
+@testable import Units
 
 @Suite struct DurationSpecTests {
     @Test(arguments: [
@@ -11,26 +11,26 @@ import Testing
     }
 
     @Test func rejectsWithReasons() {
-        #expect(throws: PipelineError(.invalidDuration, "a number without a unit in '30': \(DurationSpec.expected)")) {
+        #expect(throws: UnitsError(.invalidDuration, "a number without a unit in '30': \(DurationSpec.expected)")) {
             try DurationSpec(parsing: "30")
         }
-        #expect(throws: PipelineError(.invalidDuration, "'30m1h' repeats or misorders units: \(DurationSpec.expected)")) {
+        #expect(throws: UnitsError(.invalidDuration, "'30m1h' repeats or misorders units: \(DurationSpec.expected)")) {
             try DurationSpec(parsing: "30m1h")
         }
-        #expect(throws: PipelineError(.invalidDuration, "'1m1m' repeats or misorders units: \(DurationSpec.expected)")) {
+        #expect(throws: UnitsError(.invalidDuration, "'1m1m' repeats or misorders units: \(DurationSpec.expected)")) {
             try DurationSpec(parsing: "1m1m")
         }
-        #expect(throws: PipelineError(.invalidDuration, "unknown unit 'min' in '10min': \(DurationSpec.expected)")) {
+        #expect(throws: UnitsError(.invalidDuration, "unknown unit 'min' in '10min': \(DurationSpec.expected)")) {
             try DurationSpec(parsing: "10min")
         }
-        #expect(throws: PipelineError(.invalidDuration, "empty duration: \(DurationSpec.expected)")) {
+        #expect(throws: UnitsError(.invalidDuration, "empty duration: \(DurationSpec.expected)")) {
             try DurationSpec(parsing: "")
         }
     }
 
     @Test(arguments: ["h", "1.5h", "-1s", "1h 30m", " 1s", "10S", "99999999999999999999s", "9999999999999999d"])
     func rejectsMalformed(text: String) {
-        #expect(throws: PipelineError.self) { try DurationSpec(parsing: text) }
+        #expect(throws: UnitsError.self) { try DurationSpec(parsing: text) }
     }
 
     @Test(arguments: [

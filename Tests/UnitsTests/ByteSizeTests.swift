@@ -1,5 +1,6 @@
+import Foundation
 import Testing
-@testable import Pipeline
+@testable import Units
 
 @Suite struct ByteSizeTests {
     @Test(arguments: [
@@ -12,23 +13,23 @@ import Testing
 
     @Test(arguments: ["512M", "1g", "2 GiB", "", "MiB", "-5MiB", "1..5MiB", "1.MiB", ".5MiB", "5mib", "1.5.2KiB"])
     func rejectsMalformed(text: String) {
-        #expect(throws: PipelineError.self) { try ByteSize(parsing: text) }
+        #expect(throws: UnitsError.self) { try ByteSize(parsing: text) }
     }
 
     @Test func rejectsFractionalBytesAndOverflow() {
-        #expect(throws: PipelineError(.invalidByteSize, "'0.3KiB' is not a whole number of bytes")) {
+        #expect(throws: UnitsError(.invalidByteSize, "'0.3KiB' is not a whole number of bytes")) {
             try ByteSize(parsing: "0.3KiB")
         }
-        #expect(throws: PipelineError(.invalidByteSize, "'99999999PiB' is too large")) {
+        #expect(throws: UnitsError(.invalidByteSize, "'99999999PiB' is too large")) {
             try ByteSize(parsing: "99999999PiB")
         }
-        #expect(throws: PipelineError(.invalidByteSize, "'99999999999999999999' is too large")) {
+        #expect(throws: UnitsError(.invalidByteSize, "'99999999999999999999' is too large")) {
             try ByteSize(parsing: "99999999999999999999")
         }
     }
 
     @Test func unknownUnitMessageNamesTheUnitAndTheChoices() throws {
-        let error = try #require(throws: PipelineError.self) { try ByteSize(parsing: "512M") }
+        let error = try #require(throws: UnitsError.self) { try ByteSize(parsing: "512M") }
         #expect(error.message.hasPrefix("unknown unit 'M' in '512M': expected a size such as 512MiB"))
         #expect(error.message.contains("KiB, MiB, GiB, TiB, PiB powers of 1024"))
     }
@@ -41,5 +42,13 @@ import Testing
         let size = ByteSize(bytes: bytes)
         #expect(size.description == text)
         #expect(try ByteSize(parsing: text) == size)
+    }
+
+    @Test func codesAsStringAndDecodesNumbersToo() throws {
+        let encoded = try JSONEncoder().encode(["memory": ByteSize.mebibytes(256)])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"{"memory":"256MiB"}"#)
+        let decoded = try JSONDecoder().decode([String: ByteSize].self, from: Data(#"{"a":"1GiB","b":4096}"#.utf8))
+        #expect(decoded == ["a": .gibibytes(1), "b": ByteSize(bytes: 4096)])
+        #expect(throws: UnitsError.self) { try JSONDecoder().decode([ByteSize].self, from: Data("[-1]".utf8)) }
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import Scheduling
+@testable import Units
 
 @Suite struct HumanFormatTests {
     @Test(arguments: [
