@@ -92,6 +92,8 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "Units", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Units", "ShoalTesting"]),
+        // Runs the built `shoal` binary as real processes (the test depends on the executables so they get built).
+        .testTarget(name: "EndToEndTests", dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting"]),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import BlockStore
 import IPLD
+import ShoalTesting
 import UnixFS
 
 /// `shoal-bench add`: the speed of `add --only-hash` next to `openssl dgst -sha256` on the same
@@ -44,6 +46,19 @@ struct AddBenchmark: ParsableCommand {
             var cid: CID?
             let timing = try best {
                 cid = try UnixFSImporter(profile: profile, sink: DiscardingBlockSink()).importPath(file).cid
+            }
+            report(name, timing, size: size, baseline: openssl)
+            print("    root \(cid!)")
+        }
+        // Stored add: the same import written into a fresh flat-file repo and pinned, as `shoal add` does.
+        for (name, profile) in [("add, stored (CIDv1, raw leaves)", ImportProfile.shoalDefault),
+                                ("add, stored (CIDv0, dag-pb leaves)", .kuboDefault)] {
+            var cid: CID?
+            let timing = try best {
+                let home = NSTemporaryDirectory() + "shoal-bench-repo-\(getpid())"
+                defer { try? FileManager.default.removeItem(atPath: home) }
+                let repo = try Repo(home: home)
+                cid = try repo.add(file, AddRequest(profile: profile)).cid
             }
             report(name, timing, size: size, baseline: openssl)
             print("    root \(cid!)")
@@ -99,20 +114,12 @@ struct AddBenchmark: ParsableCommand {
             throw ValidationError("cannot create \(file)")
         }
         defer { try? handle.close() }
-        var state: UInt64 = 0x5EED
+        var generator = SplitMix64(seed: 0x5EED)
         let piece = 4 * 1024 * 1024
-        var buffer = [UInt64](repeating: 0, count: piece / 8)
         var written = 0
         while written < size {
-            for i in buffer.indices {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                buffer[i] = z ^ (z >> 31)
-            }
             let count = min(piece, size - written)
-            try buffer.withUnsafeBytes { try handle.write(contentsOf: $0.prefix(count)) }
+            try handle.write(contentsOf: generator.bytes(count))
             written += count
         }
     }

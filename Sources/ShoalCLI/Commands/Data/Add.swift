@@ -38,7 +38,7 @@ extension Shoal {
         @Flag(help: "Include files whose names start with a dot.")
         var hidden = false
 
-        @Flag(name: [.short, .customLong("only-hash")], help: "Compute the CID without storing anything.")
+        @Flag(name: [.customShort("n"), .customLong("only-hash")], help: "Compute the CID without storing anything.")
         var onlyHash = false
 
         @Flag(name: [.customShort("Q"), .customLong("quiet")], help: "Print only the root CID.")
