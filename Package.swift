@@ -87,6 +87,9 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "ShoalTesting"]),
+        // Runs each tool of Runners/ in the real sandbox (hence CSandbox, built next to the tests) and
+        // checks the Examples/ pipelines.
+        .testTarget(name: "RunnersTests", dependencies: ["Sandbox", "Pipeline", "ShoalTesting", "CSandbox"]),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]
