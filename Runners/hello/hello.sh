@@ -48,7 +48,8 @@ mkdir -p "$out"
 list=$(mktemp "${TMPDIR:-/tmp}/hello.XXXXXX")
 trap 'rm -f "$list"' EXIT
 if [ -d "$names" ]; then
-    find "$names" -type f ! -name '.*' | LC_ALL=C sort > "$list"
+    # Hidden files and folders are skipped, as the Python runners skip them.
+    find "$names" ! -path "$names" -name '.*' -prune -o -type f -print | LC_ALL=C sort > "$list"
 else
     printf '%s\n' "$names" > "$list"
 fi

@@ -17,7 +17,7 @@ struct HelloTests {
     @Test func aFolderOfNamesIsReadInPathOrder() async throws {
         let run = try await runTool(
             "hello", ["sh", "hello.sh"],
-            inputs: ["names": .folder(["b.txt": "Bea\n", "a.txt": "Al\n", "c/d.txt": "Di\n", ".skip": "Nobody\n"])],
+            inputs: ["names": .folder(["b.txt": "Bea\n", "a.txt": "Al\n", "c/d.txt": "Di\n", ".skip": "Nobody\n", ".hidden/e.txt": "Nobody\n"])],
             outputs: ["greetings"])
         #expect(run.succeeded, "\(run.stderr)")
         #expect(run.text("greetings", "greetings.txt") == "Hello, Al!\nHello, Bea!\nHello, Di!\n")
