@@ -94,6 +94,9 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Units", "ShoalTesting"]),
         // Runs the built `shoal` binary as real processes (the test depends on the executables so they get built).
         .testTarget(name: "EndToEndTests", dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting"]),
+        // Runs each tool of Runners/ in the real sandbox (hence CSandbox, built next to the tests) and
+        // checks the Examples/ pipelines.
+        .testTarget(name: "RunnersTests", dependencies: ["Sandbox", "Pipeline", "ShoalTesting", "CSandbox"]),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]
