@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Runners/dedupe` in the real sandbox: planted exact, normalized and near duplicates go, every
+/// `Runners/datakit` (`dedupe`) in the real sandbox: planted exact, normalized and near duplicates go, every
 /// other line stays, in order; the report counts them; reruns are byte-identical.
 @Suite(.enabled(if: runningAsRoot, "the sandbox launcher needs root"))
 struct DedupeTests {

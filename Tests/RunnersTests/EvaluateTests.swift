@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Runners/evaluate` in the real sandbox: exact metrics for a hand-made model, agreement with
+/// `Runners/datakit` (`evaluate`) in the real sandbox: exact metrics for a hand-made model, agreement with
 /// `train-linear` on the training set, held-out accuracy of a trained model, clear failures.
 @Suite(.enabled(if: runningAsRoot, "the sandbox launcher needs root"))
 struct EvaluateTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Runners/split` in the real sandbox: sizes, disjointness, order, the exact seeded choice
+/// `Runners/datakit` (`split`) in the real sandbox: sizes, disjointness, order, the exact seeded choice
 /// (predicted here with the same SplitMix64 shuffle), stratification and clear failures.
 @Suite(.enabled(if: runningAsRoot, "the sandbox launcher needs root"))
 struct SplitTests {

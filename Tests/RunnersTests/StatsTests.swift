@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Runners/stats` in the real sandbox: every count checked against one computed here from the
+/// `Runners/datakit` (`stats`) in the real sandbox: every count checked against one computed here from the
 /// same generated tokens, ties in the top list broken by code points.
 @Suite(.enabled(if: runningAsRoot, "the sandbox launcher needs root"))
 struct StatsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Runners/tokenize` in the real sandbox: tokens line by line, a vocabulary ordered by count then
+/// `Runners/datakit` (`tokenize`) in the real sandbox: tokens line by line, a vocabulary ordered by count then
 /// token, the modes and patterns, and clear failures.
 @Suite(.enabled(if: runningAsRoot, "the sandbox launcher needs root"))
 struct TokenizeTests {

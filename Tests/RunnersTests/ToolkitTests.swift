@@ -1,26 +1,17 @@
 import Foundation
 import Testing
 
-/// The conventions every Python runner shares through `toolkit.py`: identical copies, params from
+/// The conventions every Python runner shares through `datakit/toolkit.py`: params from
 /// `$SHOAL_PARAMS` overridden by arguments, unknown or ill-typed params refused, missing inputs named.
 struct ToolkitTests {
-    static let pythonTools = ["dedupe", "evaluate", "split", "stats", "tokenize", "train-linear"]
-    static let allTools = pythonTools + ["hello"]
-
-    @Test func everyPythonToolCarriesTheSameToolkit() throws {
-        let copies = try Self.pythonTools.map { try Data(contentsOf: URL(fileURLWithPath: PackagePaths.tool($0) + "/toolkit.py")) }
-        #expect(copies.count == Self.pythonTools.count)
-        for (tool, copy) in zip(Self.pythonTools, copies) {
-            #expect(copy == copies[0], "Runners/\(tool)/toolkit.py differs from Runners/dedupe/toolkit.py")
-        }
-    }
+    static let bundles = ["datakit", "hello"]
 
     @Test func toolFoldersHoldOnlyTheirSourcesAndReadme() throws {
         // A tool folder is added as a CID: a stray cache or editor file would change it.
         let folders = try FileManager.default.contentsOfDirectory(atPath: PackagePaths.runners.path)
             .filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted()
-        #expect(folders == Self.allTools.sorted())
-        for tool in Self.allTools {
+        #expect(folders == Self.bundles)
+        for tool in Self.bundles {
             let files = try FileManager.default.contentsOfDirectory(atPath: PackagePaths.tool(tool)).sorted()
             #expect(files.contains("README.md"), "\(tool) has no README.md")
             #expect(files.allSatisfy { $0 == "README.md" || $0.hasSuffix(".py") || $0.hasSuffix(".sh") }, "\(tool): \(files)")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Runners/train-linear` in the real sandbox: it learns a linearly separable set, its loss
+/// `Runners/datakit` (`train-linear`) in the real sandbox: it learns a linearly separable set, its loss
 /// falls, the seed matters only for mini-batches, reruns are bit-identical, bad data fails cleanly.
 @Suite(.enabled(if: runningAsRoot, "the sandbox launcher needs root"))
 struct TrainLinearTests {

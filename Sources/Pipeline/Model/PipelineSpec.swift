@@ -62,7 +62,7 @@ public struct PipelineSpec: Sendable, Hashable {
 
 /// A local path in a spec: as written, and resolved against the spec file's folder.
 public struct SpecPath: Sendable, Hashable, CustomStringConvertible {
-    /// The text in the spec (`../../Runners/dedupe`); what a normalized spec prints.
+    /// The text in the spec (`../../Runners/datakit`); what a normalized spec prints.
     public var written: String
     /// The absolute, standardized path; equal to ``written`` when that was absolute.
     public var resolved: String

@@ -92,7 +92,7 @@ public struct PipelinePlan: Sendable, Hashable, Encodable {
     ///
     /// ```
     /// [0] dedupe
-    ///     tool    ../../Runners/dedupe
+    ///     tool    ../../Runners/datakit
     ///     run     python3 dedupe.py --threshold {{params.threshold}}
     ///     input   corpus <- inputs.corpus (bafy…)
     ///     output  clean

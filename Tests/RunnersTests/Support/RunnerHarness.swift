@@ -10,8 +10,13 @@ enum PackagePaths {
     static let runners = root.appendingPathComponent("Runners")
     static let examples = root.appendingPathComponent("Examples")
 
-    /// The folder of one tool, e.g. `tool("dedupe")`.
-    static func tool(_ name: String) -> String { runners.appendingPathComponent(name).path }
+    /// The Python tools, all in the `datakit` bundle.
+    static let datakitTools: Set<String> = ["dedupe", "evaluate", "split", "stats", "tokenize", "train-linear"]
+
+    /// The folder holding one tool, e.g. `tool("dedupe")` (the `datakit` bundle) or `tool("hello")`.
+    static func tool(_ name: String) -> String {
+        runners.appendingPathComponent(datakitTools.contains(name) ? "datakit" : name).path
+    }
 }
 
 /// Whether this process may build sandboxes (the launcher needs root).
