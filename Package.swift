@@ -7,6 +7,8 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
     name: "Shoal",
@@ -22,6 +24,7 @@ let package = Package(
         .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Provenance", targets: ["Provenance"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -29,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
     ],
     targets: [
         // Content addressing: CIDs, multiformats, dag-pb, dag-cbor, dag-json. Pure values, no I/O.
@@ -60,6 +65,10 @@ let package = Package(
         // (did:key), lineage walks, verification and exports (in-toto/DSSE, PROV-JSON).
         .target(name: "Provenance", dependencies: ["IPLD", "Pipeline", crypto]),
 
+        // The IPFS trustless gateway between nodes: Hummingbird routes that serve blocks and CARs
+        // (with an access policy and auth seam), and a verifying block fetcher (AsyncHTTPClient).
+        .target(name: "Gateway", dependencies: ["IPLD", "UnixFS", "BlockStore", hummingbird, asyncHTTPClient]),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
@@ -87,6 +96,10 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "ShoalTesting"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "BlockStore", "IPLD", "UnixFS", "ShoalTesting", hummingbird, asyncHTTPClient]
+        ),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]
