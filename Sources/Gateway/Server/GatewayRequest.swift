@@ -225,7 +225,8 @@ struct GatewayRequest: Sendable, Hashable {
             throw GatewayError(.notAcceptable, "CAR order '\(order.prefix(20))' is not served (only order=dfs)")
         }
         switch dups {
-        case nil, "", "n": parameters.duplicates = false
+        case nil, "": break  // not asked: keep what was chosen before (default n)
+        case "n": parameters.duplicates = false
         case "y": parameters.duplicates = true
         case let other?: throw GatewayError(.notAcceptable, "CAR dups '\(other.prefix(20))' is not understood (y or n)")
         }
