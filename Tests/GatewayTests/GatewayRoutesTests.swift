@@ -272,26 +272,4 @@ import Testing
         }
         #expect(counters.totals.incompleteResponses == 1)
     }
-
-    // MARK: Metrics
-
-    @Test func metricsCountWhatWasServed() async throws {
-        let fixture = try GatewayFixture("routes-metrics")
-        let file = try fixture.addFile(seed: 8, size: 10 * 1024, chunk: 1024)
-        let blocks = try fixture.blocksInOrder(file.cid)
-        let counters = GatewayCounters()
-        try await Self.serve(fixture.repo, metrics: counters) { url, client in
-            _ = try await send(client, "\(url)/ipfs/\(file.cid)?format=car")
-            _ = try await send(client, "\(url)/ipfs/\(blocks[1].cid)?format=raw")
-            _ = try await send(client, "\(url)/ipfs/\(blocks[1].cid)?format=raw", method: "HEAD")
-            _ = try await send(client, "\(url)/ipfs/\(TestBlocks.raw(seed: 5).cid)?format=raw")
-        }
-        let totals = counters.totals
-        #expect(totals.carResponses == 1)
-        #expect(totals.rawResponses == 1)  // HEAD sends no block
-        #expect(totals.blocks == blocks.count + 1)
-        #expect(totals.bytes == blocks.map(\.bytes.count).reduce(0, +) + blocks[1].bytes.count)
-        #expect(totals.incompleteResponses == 0)
-        #expect(totals.refused == [404: 1])
-    }
 }
