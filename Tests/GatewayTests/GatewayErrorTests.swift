@@ -20,11 +20,4 @@ import Testing
         #expect(error.description == "fetch failed: cannot fetch r")
         #expect(error.failures == [failure])
     }
-
-    @Test func providersNeverPrintTheirToken() {
-        let provider = GatewayProvider(url: "http://10.0.0.7:8081/", token: "s3cret")
-        #expect(provider.url == "http://10.0.0.7:8081")
-        #expect(provider.description == "http://10.0.0.7:8081")
-        #expect(GatewayProvider(url: "http://x", token: "s3cret", name: "w2").description == "w2")
-    }
 }

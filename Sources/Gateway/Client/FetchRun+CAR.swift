@@ -39,8 +39,8 @@ extension FetchRun {
     func fetchCAR(from state: ProviderState) async throws -> Bool {
         var progress = CARProgress(root: root)
         do {
-            let response = try await execute(request(root, from: state.provider, car: true), timeout: fetcher.limits.carTimeout, to: state)
-            try await checkStatus(response, for: root)
+            let response = try await execute(Self.request(root, from: state.provider, car: true), timeout: fetcher.limits.carTimeout, to: state)
+            try await Self.checkStatus(response, for: root)
             try checkContentType(response.headers.first(name: "Content-Type"))
             var decoder = CARStreamDecoder(limits: .init(
                 maxHeaderBytes: fetcher.limits.maxCARHeaderBytes,

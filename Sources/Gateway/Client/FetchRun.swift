@@ -8,7 +8,7 @@ import NIOCore
 /// the summary. Lives on the fetch's task only.
 final class FetchRun {
     /// A provider and where it stands.
-    struct ProviderState {
+    struct ProviderState: Sendable {
         let provider: GatewayProvider
         /// Its position in ``FetchSummary/providers``.
         let index: Int
@@ -41,6 +41,7 @@ final class FetchRun {
             if try !writer.has(root) {
                 // Each provider gets one CAR attempt; a demoted one is not asked twice.
                 for provider in active {
+                    try Task.checkCancellation()
                     let before = summary.newBlocks + summary.blocksFetched
                     if try await fetchCAR(from: provider) { return }
                     if summary.newBlocks + summary.blocksFetched > before { break }
@@ -111,7 +112,7 @@ final class FetchRun {
     // MARK: HTTP
 
     /// A request for `cid` from `provider` in `format` (`raw` or `car`).
-    func request(_ cid: CID, from provider: GatewayProvider, car: Bool) -> HTTPClientRequest {
+    static func request(_ cid: CID, from provider: GatewayProvider, car: Bool) -> HTTPClientRequest {
         let query = car ? "format=car&dag-scope=all" : "format=raw"
         var request = HTTPClientRequest(url: provider.url(for: cid, query: query))
         request.headers.add(name: "Accept", value: car ? "\(MediaType.car); version=1; order=dfs; dups=n" : MediaType.raw)
@@ -131,7 +132,7 @@ final class FetchRun {
 
     /// Checks a response's status: 200 passes; 404 and 412 are a missing block; anything else
     /// (401, 403, 5xx…) makes the provider unavailable.
-    func checkStatus(_ response: HTTPClientResponse, for cid: CID) async throws(GatewayError) {
+    static func checkStatus(_ response: HTTPClientResponse, for cid: CID) async throws(GatewayError) {
         switch response.status.code {
         case 200:
             return
