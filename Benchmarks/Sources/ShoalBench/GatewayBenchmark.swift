@@ -22,7 +22,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
         abstract: "Fetch a DAG over the trustless gateway on loopback vs reading it from the local repository.")
 
     @Option(help: "File size in MiB.") var mib = 256
-    @Option(help: "MiB fetched block by block (?format=raw), the fallback path.") var rawMib = 32
+    @Option(help: "MiB fetched block by block (?format=raw), the fallback path.") var rawMib = 64
     @Option(help: "Scratch folder (default: a fresh folder under the system temporary directory).") var scratch: String?
 
     func run() async throws {
@@ -94,7 +94,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
                 let rawSummary = try await BlockFetcher(repo: partial, client: client, logger: logger)
                     .fetch(small.cid, from: [GatewayProvider(url: url)], pin: true)
                 let raw = Measure.now() - rawStart
-                print("  fetch raw, per block  \(rate(raw, Double(rawMib << 20)))   (\(rawSummary.providers[0].requests) sequential requests, \(String(format: "%.2f", raw / Double(max(1, rawSummary.providers[0].requests)) * 1e3)) ms each)")
+                print("  fetch raw, per block  \(rate(raw, Double(rawMib << 20)))   (\(rawSummary.providers[0].requests) requests, up to 8 in flight, \(String(format: "%.2f", raw / Double(max(1, rawSummary.providers[0].requests)) * 1e3)) ms per block)")
             }
             group.cancelAll()
         }
