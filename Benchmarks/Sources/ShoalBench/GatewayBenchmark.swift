@@ -22,7 +22,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
         abstract: "Fetch a DAG over the trustless gateway on loopback vs reading it from the local repository.")
 
     @Option(help: "File size in MiB.") var mib = 256
-    @Option(help: "MiB fetched block by block (?format=raw), the fallback path.") var rawMib = 64
+    @Option(help: "MiB fetched block by block (?format=raw), the fallback path.") var rawMib = 32
     @Option(help: "Scratch folder (default: a fresh folder under the system temporary directory).") var scratch: String?
 
     func run() async throws {
