@@ -258,6 +258,22 @@ import Testing
         #expect(try setup.destination.repo.statistics().blocks == 3)  // the verified blocks stay, unpinned
     }
 
+    @Test func aCancelledFetchStopsWithoutPinning() async throws {
+        let setup = try Setup("fetch-cancel", size: 4096)
+        let result = try await withServer(setup.hostile(.stall)) { url in
+            try await withClient { client in
+                let fetcher = Self.fetcher(setup.destination.repo, client)
+                let task = Task { try await fetcher.fetch(setup.root, from: [GatewayProvider(url: url), GatewayProvider(url: url)], pin: true) }
+                try await Task.sleep(for: .milliseconds(300))
+                task.cancel()
+                return await task.result
+            }
+        }
+        // Not a provider failure: the fetch stops rather than moving on to the next provider.
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(try setup.destination.repo.pins().isEmpty)
+    }
+
     // MARK: Limits
 
     @Test func aRawBlockOverTheSizeLimitIsRefused() async throws {

@@ -72,6 +72,8 @@ extension FetchRun {
             }
             return true
         } catch let error as GatewayError {
+            // A cancelled fetch is not the provider's failure.
+            try Task.checkCancellation()
             // A stream that ended early came from a provider that may still hold other blocks;
             // any other failure means the provider cannot be trusted or reached.
             record(error, from: state, error.code == .truncated ? .demote : .drop)

@@ -23,6 +23,8 @@ struct HostileProvider: Sendable {
         case oversizedRaw(extra: Int)
         /// Serves a CAR without a Content-Type naming a CAR.
         case wrongContentType
+        /// Never answers (until the server stops).
+        case stall
     }
 
     let root: CID
@@ -32,7 +34,8 @@ struct HostileProvider: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/ipfs/:cid") { request, context in
-            try respond(cidText: context.parameters.get("cid") ?? "", format: request.uri.queryParameters.get("format") ?? "")
+            if case .stall = behaviour { try await Task.sleep(for: .seconds(60)) }
+            return try respond(cidText: context.parameters.get("cid") ?? "", format: request.uri.queryParameters.get("format") ?? "")
         }
         return router
     }
