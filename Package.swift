@@ -7,6 +7,8 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
     name: "Shoal",
@@ -23,6 +25,7 @@ let package = Package(
         .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Provenance", targets: ["Provenance"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -30,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
     ],
     targets: [
         // Sizes and durations as people write them (`512MiB`, `1h30m`) and human renderings of figures.
@@ -64,6 +69,10 @@ let package = Package(
         // (did:key), lineage walks, verification and exports (in-toto/DSSE, PROV-JSON).
         .target(name: "Provenance", dependencies: ["IPLD", "Pipeline", crypto]),
 
+        // The IPFS trustless gateway between nodes: Hummingbird routes that serve blocks and CARs
+        // (with an access policy and auth seam), and a verifying block fetcher (AsyncHTTPClient).
+        .target(name: "Gateway", dependencies: ["IPLD", "UnixFS", "BlockStore", hummingbird, asyncHTTPClient]),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
@@ -97,6 +106,10 @@ let package = Package(
         // Runs each tool of Runners/ in the real sandbox (hence CSandbox, built next to the tests) and
         // checks the Examples/ pipelines.
         .testTarget(name: "RunnersTests", dependencies: ["Sandbox", "Pipeline", "ShoalTesting", "CSandbox"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "BlockStore", "IPLD", "UnixFS", "ShoalTesting", hummingbird, asyncHTTPClient]
+        ),
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]

@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(name: "Shoal", path: ".."),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
     ],
     targets: [
         .executableTarget(
@@ -25,6 +27,9 @@ let package = Package(
                 .product(name: "Scheduling", package: "Shoal"),
                 .product(name: "ShoalTesting", package: "Shoal"),
                 .product(name: "Sandbox", package: "Shoal"),
+                .product(name: "Gateway", package: "Shoal"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ShoalBench"

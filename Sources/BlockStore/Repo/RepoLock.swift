@@ -28,17 +28,25 @@ enum RepoLock {
     /// - Parameter wait: when `false`, throws ``BlockStoreError/Code/busy`` instead of waiting
     ///   for a conflicting holder.
     static func withLock<T>(_ kind: Kind, path: String, wait: Bool = true, _ body: () throws -> T) throws -> T {
-        let fd = try SystemCall.retrying("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        let fd = try acquire(kind, path: path, wait: wait)
         defer { close(fd) }  // closing the descriptor releases the lock
+        return try body()
+    }
+
+    /// Takes the lock and returns the descriptor that holds it; closing the descriptor releases it.
+    /// For sessions that cannot live inside one closure (``RepoWriteSession``).
+    static func acquire(_ kind: Kind, path: String, wait: Bool = true) throws -> Int32 {
+        let fd = try SystemCall.retrying("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
         let operation = kind.operation | (wait ? 0 : LOCK_NB)
         while flock(fd, operation) != 0 {
             let code = errno
             if code == EINTR { continue }
+            close(fd)
             if code == EWOULDBLOCK {
                 throw BlockStoreError(.busy, "another shoal process is using the repository (\(path) is locked)")
             }
             throw SystemCall.error("flock", path, code)
         }
-        return try body()
+        return fd
     }
 }
