@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Provenance", targets: ["Provenance"]),
+        .library(name: "JobStore", targets: ["JobStore"]),
+        .library(name: "Orchestrator", targets: ["Orchestrator"]),
+        .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -64,13 +67,35 @@ let package = Package(
         // (did:key), lineage walks, verification and exports (in-toto/DSSE, PROV-JSON).
         .target(name: "Provenance", dependencies: ["IPLD", "Pipeline", crypto]),
 
+        // Jobs, tasks, attempts and their event log in SQLite (WAL), plus the SQLite provenance index.
+        .target(name: "JobStore", dependencies: ["IPLD", "Provenance", grdb]),
+
+        // Deciding what runs: submit-time resolution of a spec, the task state machine and the
+        // coordinator that drives a job's DAG through a step dispatcher.
+        .target(
+            name: "Orchestrator",
+            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Provenance", "JobStore", "Units"]
+        ),
+
+        // Running steps: the step executor (memo check, staging, sandbox, outputs, provenance),
+        // the in-process dispatcher and the one-machine `shoal run`.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "IPLD", "UnixFS", "BlockStore", "Pipeline", "Provenance", "JobStore", "Orchestrator", "Sandbox", "Units",
+            ]
+        ),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
-            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", argumentParser]
+            dependencies: [
+                "IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", "JobStore", "Orchestrator",
+                "Worker", argumentParser,
+            ]
         ),
 
-        // Shared test fixtures (deterministic data generators, temporary folders).
+        // Shared test fixtures (deterministic data generators, temporary folders, running `shoal`).
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
@@ -96,5 +121,19 @@ let package = Package(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]
         ),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "Provenance", "IPLD", "ShoalTesting", grdb]),
+        .testTarget(
+            name: "OrchestratorTests",
+            dependencies: ["Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "IPLD", "ShoalTesting"]
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "Sandbox", "CSandbox", "IPLD",
+                "ShoalTesting",
+            ]
+        ),
+        // Runs the built `shoal` (and its launcher) as real processes; depends on both so they are built.
+        .testTarget(name: "EndToEndTests", dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD"]),
     ]
 )
