@@ -121,7 +121,7 @@ public final class JobStore: Sendable {
                 CREATE TABLE job (
                     id TEXT NOT NULL PRIMARY KEY,         -- JobID: time-prefixed, sortable
                     name TEXT NOT NULL,
-                    spec TEXT NOT NULL,                   -- resolved spec, canonical JSON
+                    spec TEXT NOT NULL,                   -- resolved spec, canonical text   
                     spec_file TEXT,
                     inputs TEXT NOT NULL,                 -- JSON {input name: CID}
                     tools TEXT NOT NULL,                  -- JSON {task id: CID}

@@ -17,13 +17,13 @@ public struct JobOptions: Sendable, Hashable, Codable {
 /// One job (a `shoal run`), as stored.
 ///
 /// The spec is stored **resolved**: every local path replaced by the CID it was added as, in the
-/// canonical JSON form, so a job can be resumed or re-driven later without the files it came from.
+/// canonical form, so a job can be resumed or re-driven later without the files it came from.
 public struct JobRecord: Sendable, Hashable, Codable {
     /// See ``JobID``.
     public var id: String
     /// The pipeline's name.
     public var name: String
-    /// The resolved spec as canonical JSON (`PipelineSpec.canonicalDocument`).
+    /// The resolved spec in canonical form (`shoal validate --normalize` text).
     public var spec: String
     /// The spec file it was loaded from, for people (absent for specs received over the network).
     public var specFile: String?
