@@ -1,0 +1,18 @@
+import Orchestrator
+
+/// The dispatcher of `shoal run`: runs each step in this process with a ``StepExecutor``.
+///
+/// It cannot reach a step started by an earlier process (that process and its sandbox are
+/// gone), so ``reattach(_:)`` keeps the protocol's default and returns `nil`: the coordinator
+/// runs such a step again as a new attempt.
+public struct LocalDispatcher: StepDispatcher {
+    public let executor: StepExecutor
+
+    public init(executor: StepExecutor) {
+        self.executor = executor
+    }
+
+    public func dispatch(_ assignment: StepAssignment) async throws -> StepOutcome {
+        await executor.execute(assignment)
+    }
+}
