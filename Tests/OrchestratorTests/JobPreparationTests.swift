@@ -92,7 +92,7 @@ struct JobPreparationTests {
     @Test func hashOnlyGivesTheSameCIDsAndStoresNothing() throws {
         let world = try World()
         let spec = try world.spec()
-        let hashed = try JobPreparation(repo: world.repo).hashOnly(spec)
+        let hashed = try JobPreparation.hashOnly(spec)
         #expect(try world.repo.statistics().blocks == 0)
         let prepared = try JobPreparation(repo: world.repo).prepare(spec)
         #expect(hashed.inputs == prepared.inputs)

@@ -36,7 +36,7 @@ struct PlanCacheTests {
 
         func plan(noCache: Bool = false) throws -> [String: PipelinePlan.CacheStatus?] {
             var plan = try PipelinePlan(spec)
-            try PlanCache.fill(&plan, spec: spec, repo: repo, index: store.provenanceIndex, noCache: noCache)
+            try PlanCache.fill(&plan, spec: spec, source: repo, index: store.provenanceIndex, noCache: noCache)
             return Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, $0.cache) })
         }
     }
@@ -44,7 +44,7 @@ struct PlanCacheTests {
     @Test func keysAreShownWhereInputsAreKnownAndNothingIsStored() throws {
         let world = try World()
         let plan = try world.plan()
-        let prepared = try JobPreparation(repo: world.repo).hashOnly(world.spec)
+        let prepared = try JobPreparation.hashOnly(world.spec)
         let recipe = try Recipe(task: prepared.spec.tasks[0], tool: prepared.tools["count"], inputs: ["c": prepared.inputs["corpus"]!])
         #expect(plan["count"]??.recipeKey == (try recipe.cid()).string)
         #expect(plan["count"]??.hit == false)

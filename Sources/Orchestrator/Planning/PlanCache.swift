@@ -1,4 +1,3 @@
-import BlockStore
 import IPLD
 import Pipeline
 import Provenance
@@ -14,17 +13,20 @@ import Provenance
 ///
 /// ```swift
 /// var plan = try PipelinePlan(spec)
-/// try PlanCache.fill(&plan, spec: spec, repo: repo, index: store.provenanceIndex)
+/// try PlanCache.fill(&plan, spec: spec, source: repo, index: store.provenanceIndex)
 /// print(plan.text)          // "    recipe  bafyrei…  (cached)"
 /// ```
 public enum PlanCache {
     /// Sets ``Pipeline/PipelinePlan/Step/cache`` of every step whose recipe can be computed.
     ///
-    /// - Parameter noCache: `--no-cache`: keys are still shown, but nothing counts as a hit.
+    /// - Parameters:
+    ///   - source: Where earlier steps' outputs are looked for (the local store).
+    ///   - noCache: `--no-cache`: keys are still shown, but nothing counts as a hit.
     public static func fill(
-        _ plan: inout PipelinePlan, spec: PipelineSpec, repo: Repo, index: any ProvenanceIndex, noCache: Bool = false
+        _ plan: inout PipelinePlan, spec: PipelineSpec, source: any BlockSource, index: any ProvenanceIndex,
+        noCache: Bool = false
     ) throws {
-        let prepared = try JobPreparation(repo: repo).hashOnly(spec)
+        let prepared = try JobPreparation.hashOnly(spec)
         var knownOutputs: [String: [String: CID]] = [:]
         for position in plan.steps.indices {
             let id = plan.steps[position].id
@@ -39,7 +41,7 @@ public enum PlanCache {
             guard inputs.count == task.inputs.count else { continue }
             let recipe = try Recipe(task: task, tool: prepared.tools[id], inputs: inputs)
             let key = try recipe.cid()
-            let hit = task.cache && !noCache ? try Memoization.reusableStep(for: key, index: index, source: repo) : nil
+            let hit = task.cache && !noCache ? try Memoization.reusableStep(for: key, index: index, source: source) : nil
             if let hit { knownOutputs[id] = hit.step.outputs }
             plan.steps[position].cache = PipelinePlan.CacheStatus(recipeKey: key, hit: hit != nil)
         }

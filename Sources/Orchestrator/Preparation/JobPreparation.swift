@@ -20,7 +20,7 @@ import UnixFS
 /// let job = try prepared.submit(to: store, specFile: "pipeline.yaml", options: JobOptions())
 /// ```
 ///
-/// ``hashOnly(_:)`` computes the same CIDs without storing anything (what `shoal plan` needs).
+/// ``hashOnly(_:)`` computes the same CIDs without any store (what `shoal plan` needs).
 public struct JobPreparation: Sendable {
     public let repo: Repo
 
@@ -67,9 +67,9 @@ public struct JobPreparation: Sendable {
 
     /// The job `prepare` would give, with the CIDs of local paths computed but nothing stored
     /// and no CID checked.
-    public func hashOnly(_ spec: PipelineSpec) throws -> PreparedJob {
-        let profile = try Self.profile(of: spec)
-        return PreparedJob(try Self.resolve(spec) { path, label in
+    public static func hashOnly(_ spec: PipelineSpec) throws -> PreparedJob {
+        let profile = try profile(of: spec)
+        return PreparedJob(try resolve(spec) { path, label in
             try Self.add(path, label: label, profile: profile, sink: DiscardingBlockSink()).cid
         }, addedBytes: 0)
     }

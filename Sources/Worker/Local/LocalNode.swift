@@ -5,6 +5,7 @@ import JobStore
 import Orchestrator
 import Pipeline
 import Provenance
+import Sandbox
 
 /// This machine as a node: its store, job store, provenance index and identity, with the
 /// questions the CLI asks of them (lineage, verify, export, plan, logs, runs).
@@ -52,8 +53,11 @@ public struct LocalNode: Sendable {
     }
 
     /// Verifies the lineage of `cid`, trusting this node's own key; with `rerun`, runs every
-    /// re-runnable step again (cache off, nothing stored) and compares its outputs.
+    /// re-runnable step again in the sandbox (cache off, nothing stored) and compares its outputs.
+    ///
+    /// - Throws: ``Sandbox/SandboxError`` (`featureMissing`) for `rerun` on a host that cannot sandbox.
     public func verify(_ cid: CID, rerun: Bool = false, maxDepth: Int? = nil) async throws -> Audit {
+        if rerun { try await Sandbox.requireFeatures() }
         let report = try Verifier(source: repo, index: index, trusted: [identity.didKey], maxDepth: maxDepth).verify(cid)
         var reruns: [Rerun.Result] = []
         if rerun {
@@ -73,7 +77,20 @@ public struct LocalNode: Sendable {
     /// The plan of a spec with each task's recipe key and cache state where they can be known (`shoal plan`).
     public func plan(_ spec: PipelineSpec) throws -> PipelinePlan {
         var plan = try PipelinePlan(spec)
-        try PlanCache.fill(&plan, spec: spec, repo: repo, index: index)
+        try PlanCache.fill(&plan, spec: spec, source: repo, index: index)
+        return plan
+    }
+
+    /// The plan of a spec for a home that may not exist yet: recipe keys are computed either way,
+    /// but a home is neither created nor given an identity just to find there is no cache.
+    public static func plan(_ spec: PipelineSpec, home: String) throws -> PipelinePlan {
+        guard FileManager.default.fileExists(atPath: home + "/" + JobStore.fileName) else {
+            var plan = try PipelinePlan(spec)
+            try PlanCache.fill(&plan, spec: spec, source: MemoryBlockstore(), index: MemoryProvenanceIndex())
+            return plan
+        }
+        var plan = try PipelinePlan(spec)
+        try PlanCache.fill(&plan, spec: spec, source: try Repo(home: home), index: try JobStore(home: home).provenanceIndex)
         return plan
     }
 

@@ -67,6 +67,8 @@ public enum LocalRun {
         case started(run: String, tasks: [String], resumed: Bool)
         /// An event of the run's log.
         case event(JobEvent)
+        /// A task reached its end in this drive (after its event), with what it produced.
+        case taskEnded(TaskRecord)
     }
 
     /// Runs (or resumes) a pipeline and reports how it ended.
@@ -118,7 +120,15 @@ public enum LocalRun {
             repo: repo, index: store.provenanceIndex, identity: identity, home: home,
             configuration: StepExecutor.Configuration(isolation: options.isolation))
         var observer: (@Sendable (JobEvent) -> Void)?
-        if let progress { observer = { event in progress(.event(event)) } }
+        if let progress {
+            observer = { event in
+                progress(.event(event))
+                guard let task = event.taskID, event.kind != .taskReset,
+                      let record = try? store.task(job: id, id: task), record.state.isTerminal
+                else { return }
+                progress(.taskEnded(record))
+            }
+        }
         let coordinator = JobCoordinator(
             store: store, dispatcher: LocalDispatcher(executor: executor), concurrency: options.concurrency,
             node: identity.didKey.string, observer: observer)
