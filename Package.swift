@@ -134,6 +134,10 @@ let package = Package(
             ]
         ),
         // Runs the built `shoal` (and its launcher) as real processes; depends on both so they are built.
-        .testTarget(name: "EndToEndTests", dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD"]),
+        // The library modules are used only to look at (and tamper with) what `shoal` stored.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD", "BlockStore", "JobStore", "Provenance"]
+        ),
     ]
 )

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Runs the built `shoal` executable as a real process, for end-to-end tests and benchmarks.
+///
+/// The binary is `$SHOAL_BIN` when set, else `shoal` in the folder of the running executable
+/// (`swift build` puts the test bundle, `shoal` and `shoal-sandbox` side by side). Every process
+/// gets `SHOAL_HOME` set to ``home``, so each test works in a node of its own.
+///
+/// ```swift
+/// let shoal = try ShoalProcess(home: folder.file("home"))
+/// let result = try shoal.run(["run", "pipeline.yaml", "--json"], in: folder.path)
+/// #expect(result.status == 0, "\(result.stderr)")
+/// ```
+///
+/// Output goes to temporary files rather than pipes, so a chatty process never blocks on a full pipe.
+public struct ShoalProcess: Sendable {
+    /// How a finished process ended and what it printed.
+    public struct Result: Sendable, CustomStringConvertible {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+
+        public var succeeded: Bool { status == 0 }
+
+        public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+
+        /// The stdout parsed as a JSON object (for `--json` output).
+        public func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+                throw ShoalProcessError("stdout is not a JSON object: \(stdout.prefix(200))")
+            }
+            return object
+        }
+    }
+
+    /// A process started with ``start(_:in:)``.
+    public final class Running: @unchecked Sendable {
+        let process: Process
+        let files: (stdout: String, stderr: String)
+
+        init(process: Process, files: (stdout: String, stderr: String)) {
+            self.process = process
+            self.files = files
+        }
+
+        public var pid: Int32 { process.processIdentifier }
+
+        /// Sends `signal` to the process.
+        public func kill(_ signal: Int32 = SIGKILL) { Foundation.kill(process.processIdentifier, signal) }
+
+        /// Waits for the process to end and returns its result.
+        public func wait() -> Result {
+            process.waitUntilExit()
+            defer {
+                try? FileManager.default.removeItem(atPath: files.stdout)
+                try? FileManager.default.removeItem(atPath: files.stderr)
+            }
+            let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+            let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+            return Result(status: status, stdout: read(files.stdout), stderr: read(files.stderr))
+        }
+    }
+
+    /// The node's home (`SHOAL_HOME`) for every process run through this value.
+    public let home: String
+    /// The `shoal` executable.
+    public let binary: String
+    /// Extra environment variables.
+    public var environment: [String: String]
+
+    public init(home: String, environment: [String: String] = [:]) throws {
+        self.home = home
+        self.binary = try Self.findBinary()
+        self.environment = environment
+    }
+
+    /// Where the `shoal` executable is: `$SHOAL_BIN`, else next to the running executable.
+    public static func findBinary() throws -> String {
+        if let override = ProcessInfo.processInfo.environment["SHOAL_BIN"], !override.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: override) else {
+                throw ShoalProcessError("SHOAL_BIN=\(override) is not an executable file")
+            }
+            return override
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("shoal").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw ShoalProcessError("no shoal next to \(executable); build it (swift build) or set SHOAL_BIN")
+        }
+        return candidate
+    }
+
+    /// Runs `shoal ARGUMENTS` in `folder` and waits for it.
+    public func run(_ arguments: [String], in folder: String? = nil) throws -> Result {
+        try start(arguments, in: folder).wait()
+    }
+
+    /// Starts `shoal ARGUMENTS` in `folder` without waiting.
+    public func start(_ arguments: [String], in folder: String? = nil) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHOAL_HOME"] = home
+        for (key, value) in self.environment { environment[key] = value }
+        process.environment = environment
+        let base = NSTemporaryDirectory() + "shoal-process-\(UUID().uuidString)"
+        let files = (stdout: base + ".out", stderr: base + ".err")
+        _ = FileManager.default.createFile(atPath: files.stdout, contents: nil)
+        _ = FileManager.default.createFile(atPath: files.stderr, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: files.stdout))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: files.stderr))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, files: files)
+    }
+}
+
+/// A problem running `shoal` itself (not a failing command).
+public struct ShoalProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
