@@ -13,7 +13,7 @@ struct ShoalResumeTests {
           - {id: fast, run: [sh, -c, "echo a > /outputs/o/f"], outputs: [o]}
           - {id: side, run: [sh, -c, "echo s > /outputs/o/f"], outputs: [o]}
           - id: slow
-            run: [sh, -c, "sleep 2.71828; echo b > /outputs/o/f"]
+            run: [sh, -c, "sleep 5.71828; echo b > /outputs/o/f"]
             inputs: {a: {from: fast.o}}
             outputs: [o]
           - id: after
@@ -27,24 +27,29 @@ struct ShoalResumeTests {
         try workspace.spec("slow.yaml", Self.spec)
         let running = try workspace.shoal.start(["run", "slow.yaml", "--json"], in: workspace.folder.path)
 
-        // Wait (by state, not by time) until the slow task runs and the others before it are done.
-        var run: RunSummaryDocument?
-        for _ in 0..<3000 {
-            if let summary = try? RunSummaryDocument.latest(workspace),
-               summary.counts["running"] == 1, summary.counts["succeeded"] == 2 {
-                run = summary
-                break
+        // Wait (by state, not by time) until the slow task runs and the others before it are done,
+        // reading the run's store directly so that polling costs no process start.
+        var run: String?
+        for _ in 0..<6000 where run == nil {
+            if FileManager.default.fileExists(atPath: workspace.home + "/" + JobStore.fileName),
+               let store = try? JobStore(home: workspace.home), let job = try? store.jobs(limit: 1).first,
+               let tasks = try? store.tasks(of: job.id),
+               tasks.filter({ $0.state == .running }).map(\.id) == ["slow"],
+               tasks.filter({ $0.state == .succeeded }).count == 2 {
+                run = job.id
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
             }
-            try await Task.sleep(for: .milliseconds(10))
         }
-        let interrupted = try #require(run, "the slow task never started")
+        let interrupted = try #require(run.map { RunSummaryDocument(run: $0, state: "running", counts: [:]) },
+                                       "the slow task never started")
         running.kill(SIGKILL)
         #expect(running.wait().status == 128 + SIGKILL)
 
         // The launcher follows its parent: the step's processes are gone too.
         var leftover = true
         for _ in 0..<500 where leftover {
-            leftover = Self.processes(containing: "sleep 2.71828") > 0
+            leftover = Self.processes(containing: "sleep 5.71828") > 0
             if leftover { try await Task.sleep(for: .milliseconds(10)) }
         }
         #expect(!leftover, "the killed run's step is still running")
