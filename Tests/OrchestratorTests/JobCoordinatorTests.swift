@@ -213,6 +213,27 @@ struct JobCoordinatorTests {
         #expect(events.filter { $0.kind == .taskSucceeded }.count == 4)
     }
 
+    @Test func theDispatcherSettlesOnceBeforeTheEndIsRecorded() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let store = fixture.store
+        let stateWhenSettling = Mutex<JobState?>(nil)
+        let dispatcher = ScriptedDispatcher(settle: { job in stateWhenSettling.withLock { $0 = try? store.job(job).state } })
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(dispatcher.snapshot.settled == [id])
+        #expect(stateWhenSettling.withLock { $0 } == .running)
+        #expect(job.state == .succeeded)
+    }
+
+    @Test func aFailedSettleLeavesTheJobUnfinished() async throws {
+        struct Full: Error {}
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let dispatcher = ScriptedDispatcher(settle: { _ in throw Full() })
+        await #expect(throws: Full.self) { try await JobCoordinator(store: fixture.store, dispatcher: dispatcher).run(job: id) }
+        #expect(try fixture.store.job(id).state == .running)     // a later drive can finish it
+    }
+
     @Test func aSucceededJobIsLeftAlone() async throws {
         let fixture = try CoordinatorFixture()
         let id = try fixture.job(Self.twoChains)

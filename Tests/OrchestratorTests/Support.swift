@@ -77,6 +77,7 @@ final class ScriptedDispatcher: StepDispatcher {
         var maxRunning = 0
         var assignments: [String: StepAssignment] = [:]
         var reattached: [String] = []
+        var settled: [String] = []
     }
 
     /// The log, shared with handlers that watch what else is running.
@@ -88,19 +89,23 @@ final class ScriptedDispatcher: StepDispatcher {
     let box = LogBox()
     let handler: @Sendable (StepAssignment, LogBox) async throws -> StepOutcome
     let reattachHandler: @Sendable (StepAssignment) async throws -> StepOutcome?
+    let settleHandler: @Sendable (String) async throws -> Void
 
     init(
         handler: @escaping @Sendable (StepAssignment) async throws -> StepOutcome = { succeed($0) },
-        reattach: @escaping @Sendable (StepAssignment) async throws -> StepOutcome? = { _ in nil }
+        reattach: @escaping @Sendable (StepAssignment) async throws -> StepOutcome? = { _ in nil },
+        settle: @escaping @Sendable (String) async throws -> Void = { _ in }
     ) {
         self.handler = { assignment, _ in try await handler(assignment) }
         self.reattachHandler = reattach
+        self.settleHandler = settle
     }
 
     /// A dispatcher whose handler also sees the log (to wait for other steps).
     init(watching handler: @escaping @Sendable (StepAssignment, LogBox) async throws -> StepOutcome) {
         self.handler = handler
         self.reattachHandler = { _ in nil }
+        self.settleHandler = { _ in }
     }
 
 
@@ -118,6 +123,11 @@ final class ScriptedDispatcher: StepDispatcher {
     func reattach(_ assignment: StepAssignment) async throws -> StepOutcome? {
         box.mutex.withLock { $0.reattached.append(assignment.taskID) }
         return try await reattachHandler(assignment)
+    }
+
+    func settle(job: String) async throws {
+        box.mutex.withLock { $0.settled.append(job) }
+        try await settleHandler(job)
     }
 
     var snapshot: Log { box.snapshot }

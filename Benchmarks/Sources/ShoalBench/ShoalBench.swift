@@ -6,6 +6,8 @@ struct ShoalBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shoal-bench",
         abstract: "Shoal benchmarks: each prints its figures next to a baseline measured in the same run.",
-        subcommands: [AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self]
+        subcommands: [
+            AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self, RunBenchmark.self,
+        ]
     )
 }

@@ -139,6 +139,7 @@ struct Drive {
             }
         }
         try closeRemaining()
+        try await coordinator.dispatcher.settle(job: job.id)
         let outcome = machine.outcome
         job = try store.setJobState(job.id, to: outcome, reason: outcome == .succeeded ? nil : failureReason())
         try publishEvents()

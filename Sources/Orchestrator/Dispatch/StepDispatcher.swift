@@ -30,8 +30,15 @@ public protocol StepDispatcher: Sendable {
     /// Waits for an attempt started by an earlier process, or returns `nil` when it cannot be
     /// reached (the default), so that the coordinator starts a new attempt.
     func reattach(_ assignment: StepAssignment) async throws -> StepOutcome?
+
+    /// Called once when a job's last step has ended, before the job's end is recorded: a
+    /// dispatcher that batches durability (the in-process one makes the block store durable
+    /// once per run rather than once per step) does it here. The default does nothing.
+    func settle(job: String) async throws
 }
 
 extension StepDispatcher {
     public func reattach(_ assignment: StepAssignment) async throws -> StepOutcome? { nil }
+
+    public func settle(job: String) async throws {}
 }

@@ -30,14 +30,24 @@ extension StepExecutor {
     }
 
     /// Writes the params as JSON (dag-json shapes for links and bytes), readable by the sandbox user.
+    ///
+    /// A plain write: the file lives only as long as the attempt, so it is never flushed to disk.
     func writeParams(_ params: IPLDMap, to path: String) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
         do {
-            try encoder.encode(params).write(to: URL(fileURLWithPath: path))
-            chmod(path, 0o644)
+            data = try encoder.encode(params)
         } catch {
-            throw WorkerError(.io, "cannot write the params file \(path): \(error.localizedDescription)")
+            throw WorkerError(.io, "cannot encode the params: \(error)")
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WorkerError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        fchmod(fd, 0o644)
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else {
+            throw WorkerError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
         return path
     }

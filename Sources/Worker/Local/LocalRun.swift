@@ -9,9 +9,9 @@ import Sandbox
 /// `shoal run`: a whole pipeline on this machine, with the coordinator and an in-process worker.
 ///
 /// One call does it all, in an order that never leaves a mess behind bad input:
-/// 1. checks the host can sandbox (``Sandbox/Sandbox/requireFeatures()``), unless told to run
-///    without isolation;
-/// 2. loads and validates the spec (nothing is opened or stored before it is valid);
+/// 1. loads and validates the spec (nothing is opened or stored before it is valid);
+/// 2. checks the host can sandbox (``Sandbox/Sandbox/requireFeatures()``, remembered for the
+///    boot once passed), unless told to run without isolation;
 /// 3. adds tool folders and local inputs to the store and checks CID inputs
 ///    (``Orchestrator/JobPreparation``), then stores the job (``JobStore/JobStore``);
 ///    with `resume`, instead reloads the run and puts its failed, skipped and cancelled tasks back
@@ -86,11 +86,12 @@ public enum LocalRun {
     ) async throws -> RunReport {
         // Exported tools and inputs must stay readable by the sandbox user whatever the caller's umask.
         umask(0o022)
-        if options.isolation == .sandboxed { try await Sandbox.requireFeatures() }
         var spec: PipelineSpec?
         if case .spec(let path) = source { spec = try SpecLoader.load(contentsOf: URL(fileURLWithPath: path)) }
+        if options.isolation == .sandboxed { try await SandboxPreflight.require(home: WorkerHome(options.home)) }
 
-        let repo = try Repo(home: options.home)
+        // Blocks are made durable once, when the run settles (see LocalDispatcher), not before every pin.
+        let repo = try Repo(home: options.home, options: Repo.Options(syncBeforePin: false))
         let store = try JobStore(home: options.home)
         let identity = try NodeIdentity.loadOrCreate(home: options.home)
         let home = WorkerHome(options.home)
