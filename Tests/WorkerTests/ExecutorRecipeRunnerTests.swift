@@ -48,15 +48,3 @@ struct ExecutorRecipeRunnerTests {
             throws: { "\($0)".contains("re-run failed") || "\($0)".contains("cannot export") }
     }
 }
-
-@Suite(.enabled(if: canSandbox, "the sandbox needs root"))
-struct LocalDispatcherTests {
-    @Test func itRunsStepsThroughTheExecutorAndCannotReattach() async throws {
-        let world = try ExecutorWorld()
-        let dispatcher = LocalDispatcher(executor: world.executor)
-        let assignment = try world.assignment(["sh", "-c", "echo x > /outputs/out/x"])
-        let outcome = try await dispatcher.dispatch(assignment)
-        #expect(outcome.status == .succeeded)
-        #expect(try await dispatcher.reattach(assignment) == nil)
-    }
-}

@@ -42,6 +42,9 @@ extension Shoal {
             if spec == nil && resume == nil { throw ValidationError("give a spec file to run, or --resume RUN") }
             if spec != nil && resume != nil { throw ValidationError("give either a spec file or --resume RUN, not both") }
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+            if resume != nil && (noCache || keepGoing) {
+                throw ValidationError("a resumed run keeps the --no-cache and --keep-going choices it was started with")
+            }
         }
 
         func run() async throws {
