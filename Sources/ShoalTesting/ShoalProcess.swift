@@ -45,6 +45,9 @@ public struct ShoalProcess: Sendable {
 
         public var pid: Int32 { process.processIdentifier }
 
+        /// Whether the process has not ended yet.
+        public var isRunning: Bool { process.isRunning }
+
         /// Sends `signal` to the process.
         public func kill(_ signal: Int32 = SIGKILL) { Foundation.kill(process.processIdentifier, signal) }
 

@@ -22,7 +22,9 @@ struct ShoalResumeTests {
             outputs: [o]
         """
 
-    @Test func aKilledRunResumesWithoutRedoingFinishedTasks() async throws {
+    /// Synchronous on purpose: the polling must not wait for a turn on Swift's cooperative
+    /// threads, which other tests' blocking process waits can hold for longer than the slow task runs.
+    @Test func aKilledRunResumesWithoutRedoingFinishedTasks() throws {
         let workspace = try Workspace()
         try workspace.spec("slow.yaml", Self.spec)
         let running = try workspace.shoal.start(["run", "slow.yaml", "--json"], in: workspace.folder.path)
@@ -30,7 +32,7 @@ struct ShoalResumeTests {
         // Wait (by state, not by time) until the slow task runs and the others before it are done,
         // reading the run's store directly so that polling costs no process start.
         var run: String?
-        for _ in 0..<6000 where run == nil {
+        for _ in 0..<6000 where run == nil && running.isRunning {
             if FileManager.default.fileExists(atPath: workspace.home + "/" + JobStore.fileName),
                let store = try? JobStore(home: workspace.home), let job = try? store.jobs(limit: 1).first,
                let tasks = try? store.tasks(of: job.id),
@@ -38,11 +40,15 @@ struct ShoalResumeTests {
                tasks.filter({ $0.state == .succeeded }).count == 2 {
                 run = job.id
             } else {
-                try await Task.sleep(for: .milliseconds(10))
+                usleep(10_000)
             }
         }
-        let interrupted = try #require(run.map { RunSummaryDocument(run: $0, state: "running", counts: [:]) },
-                                       "the slow task never started")
+        guard let run else {
+            running.kill(SIGKILL)
+            Issue.record("the slow task never started: \(running.wait())")
+            return
+        }
+        let interrupted = RunSummaryDocument(run: run, state: "running", counts: [:])
         running.kill(SIGKILL)
         #expect(running.wait().status == 128 + SIGKILL)
 
@@ -50,7 +56,7 @@ struct ShoalResumeTests {
         var leftover = true
         for _ in 0..<500 where leftover {
             leftover = Self.processes(containing: "sleep 5.71828") > 0
-            if leftover { try await Task.sleep(for: .milliseconds(10)) }
+            if leftover { usleep(10_000) }
         }
         #expect(!leftover, "the killed run's step is still running")
         #expect(try RunSummaryDocument.latest(workspace).state == "interrupted")

@@ -166,3 +166,25 @@ struct StepExecutorTests {
 func testCID(_ seed: UInt64) -> CID {
     Block(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) }, codec: .raw).cid
 }
+
+@Suite(.enabled(if: canSandbox, "the sandbox needs root"))
+struct StepExecutorInsecureTests {
+    @Test func stepsRunWithoutIsolationHaveTheirOwnRecipe() async throws {
+        let world = try ExecutorWorld()
+        let insecure = StepExecutor(
+            repo: world.repo, index: world.store.provenanceIndex, identity: world.identity,
+            configuration: StepExecutor.Configuration(isolation: .insecureNoSandbox))
+        let assignment = try world.assignment(["sh", "-c", "echo x > \"$SHOAL_OUTPUTS/out/x\""])
+        let plain = await insecure.execute(assignment)
+        #expect(plain.status == .succeeded, "\(plain)")
+        #expect(plain.recipe != assignment.recipeCID)
+        let step = try world.step(try #require(plain.step))
+        let recipe = try Recipe(block: Block(trusted: step.recipe, bytes: try world.repo.block(step.recipe)))
+        #expect(recipe.engine == StepExecutor.insecureEngine)
+        // A sandboxed run of the same task does not reuse it.
+        let sandboxed = await world.executor.execute(assignment)
+        #expect(sandboxed.status == .succeeded)
+        #expect(sandboxed.original == nil)
+        #expect(sandboxed.outputs == plain.outputs)
+    }
+}

@@ -69,10 +69,32 @@ public struct StepExecutor: Sendable {
         self.configuration = configuration
     }
 
+    /// The engine recorded in the recipe of a step run without isolation
+    /// (``Sandbox/SandboxIsolation/insecureNoSandbox``): a different engine makes a different
+    /// recipe, so such steps are never reused by sandboxed runs, nor the other way round, and
+    /// their provenance says how they ran.
+    public static let insecureEngine = "shoal-insecure/1"
+
     /// Runs (or reuses) one step and reports how it ended. Never throws: problems around the
     /// step (staging, storing) are failed outcomes with reason `error`; a cancelled task gives a
     /// cancelled outcome.
+    ///
+    /// Without isolation, the recipe's engine becomes ``insecureEngine`` (and the outcome
+    /// reports that recipe).
     public func execute(_ assignment: StepAssignment) async -> StepOutcome {
+        var assignment = assignment
+        if configuration.isolation == .insecureNoSandbox, assignment.recipe.engine != Self.insecureEngine {
+            var recipe = assignment.recipe
+            recipe.engine = Self.insecureEngine
+            do {
+                assignment = try StepAssignment(
+                    jobID: assignment.jobID, taskID: assignment.taskID, attempt: assignment.attempt, recipe: recipe,
+                    outputs: assignment.outputs, cache: assignment.cache, parents: assignment.parents,
+                    outputImport: assignment.outputImport)
+            } catch {
+                return failure(assignment, .internalError, "cannot encode the recipe: \(error)")
+            }
+        }
         if Task.isCancelled {
             return .unrecorded(assignment, status: .cancelled, reason: .cancelled, message: "cancelled before it started")
         }
