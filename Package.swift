@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Provenance", targets: ["Provenance"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "JobStore", targets: ["JobStore"]),
+        .library(name: "Orchestrator", targets: ["Orchestrator"]),
+        .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -73,13 +76,35 @@ let package = Package(
         // (with an access policy and auth seam), and a verifying block fetcher (AsyncHTTPClient).
         .target(name: "Gateway", dependencies: ["IPLD", "UnixFS", "BlockStore", hummingbird, asyncHTTPClient]),
 
+        // Jobs, tasks, attempts and their event log in SQLite (WAL), plus the SQLite provenance index.
+        .target(name: "JobStore", dependencies: ["IPLD", "Provenance", grdb]),
+
+        // Deciding what runs: submit-time resolution of a spec, the task state machine and the
+        // coordinator that drives a job's DAG through a step dispatcher.
+        .target(
+            name: "Orchestrator",
+            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Provenance", "JobStore", "Units"]
+        ),
+
+        // Running steps: the step executor (memo check, staging, sandbox, outputs, provenance),
+        // the in-process dispatcher and the one-machine `shoal run`.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "IPLD", "UnixFS", "BlockStore", "Pipeline", "Provenance", "JobStore", "Orchestrator", "Sandbox", "Units",
+            ]
+        ),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
-            dependencies: ["IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", argumentParser]
+            dependencies: [
+                "IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", "JobStore", "Orchestrator",
+                "Worker", argumentParser,
+            ]
         ),
 
-        // Shared test fixtures (deterministic data generators, temporary folders).
+        // Shared test fixtures (deterministic data generators, temporary folders, running `shoal`).
         .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
@@ -101,8 +126,6 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "Units", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Units", "ShoalTesting"]),
-        // Runs the built `shoal` binary as real processes (the test depends on the executables so they get built).
-        .testTarget(name: "EndToEndTests", dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting"]),
         // Runs each tool of Runners/ in the real sandbox (hence CSandbox, built next to the tests) and
         // checks the Examples/ pipelines.
         .testTarget(name: "RunnersTests", dependencies: ["Sandbox", "Pipeline", "ShoalTesting", "CSandbox"]),
@@ -113,6 +136,24 @@ let package = Package(
         .testTarget(
             name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
             exclude: ["Scripts", "Snapshots"]
+        ),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "Provenance", "IPLD", "ShoalTesting", grdb]),
+        .testTarget(
+            name: "OrchestratorTests",
+            dependencies: ["Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "IPLD", "ShoalTesting"]
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "Sandbox", "CSandbox", "IPLD",
+                "ShoalTesting",
+            ]
+        ),
+        // Runs the built `shoal` (and its launcher) as real processes; depends on both so they are built.
+        // The library modules are used only to look at (and tamper with) what `shoal` stored.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD", "BlockStore", "JobStore", "Provenance"]
         ),
     ]
 )

@@ -65,6 +65,13 @@ static void trial(const csb_config *config, const char *userns, char *result, si
         snprintf(result, size, "pipe: %s", strerror(errno));
         return;
     }
+    /* Exec the launcher by its real path, not /proc/self/exe: the kernel names a process after
+     * the file it execs ("exe" otherwise), and a concurrent launcher's stale-group sweep keeps
+     * only groups whose owner is named shoal-sandbox; it would kill this trial mid-run. */
+    char self[4096];
+    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length > 0) self[length] = '\0';
+    else snprintf(self, sizeof self, "/proc/self/exe");
     pid_t pid = fork();
     if (pid == 0) {
         dup2(report[1], CSB_REPORT_FD);
@@ -72,7 +79,7 @@ static void trial(const csb_config *config, const char *userns, char *result, si
         close(report[0]);
         char *argv[] = {"shoal-sandbox", "--userns", (char *)userns, "--work-root", (char *)config->work_root,
                         "--timeout-ms", "10000", "--", "true", NULL};
-        execv("/proc/self/exe", argv);
+        execv(self, argv);
         _exit(127);
     }
     close(report[1]);

@@ -1,110 +1,138 @@
 import Foundation
 
-/// Runs the built `shoal` executable as a real process, the way a user or a script does.
+/// Runs the built `shoal` executable as a real process, for end-to-end tests and benchmarks.
 ///
-/// End-to-end tests use this to check stdout, stderr, `--json` documents and exit codes. The
-/// binary is `$SHOAL_BIN` when set, else the `shoal` next to the running test bundle (SwiftPM
-/// builds both into the same folder). Output goes through temporary files, so a command that
-/// writes a lot to both streams cannot deadlock the test.
-public enum ShoalProcess {
-    /// What a finished command left behind.
-    public struct Result: Sendable {
+/// The binary is `$SHOAL_BIN` when set, else `shoal` in the folder of the running executable
+/// (`swift build` puts the test bundle, `shoal` and `shoal-sandbox` side by side). Every process
+/// gets `SHOAL_HOME` set to ``home``, so each test works in a node of its own.
+///
+/// ```swift
+/// let shoal = try ShoalProcess(home: folder.file("home"))
+/// let result = try shoal.run(["run", "pipeline.yaml", "--json"], in: folder.path)
+/// #expect(result.status == 0, "\(result.stderr)")
+/// ```
+///
+/// Output goes to temporary files rather than pipes, so a chatty process never blocks on a full pipe.
+public struct ShoalProcess: Sendable {
+    /// How a finished process ended and what it printed.
+    public struct Result: Sendable, CustomStringConvertible {
         public let status: Int32
+        /// stdout exactly as written (for commands that print bytes, such as `cat`).
         public let stdoutBytes: [UInt8]
         public let stderr: String
+
         public var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
-        /// stdout without the trailing newline (for commands that print one value).
+        /// stdout without surrounding whitespace (for commands that print one value).
         public var line: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
         public var succeeded: Bool { status == 0 }
-    }
 
-    /// The folder the build put the executables in.
-    public static var binFolder: String {
-        if let bin = ProcessInfo.processInfo.environment["SHOAL_BIN"], !bin.isEmpty {
-            return (bin as NSString).deletingLastPathComponent
+        public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+
+        /// The stdout parsed as a JSON object (for `--json` output).
+        public func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+                throw ShoalProcessError("stdout is not a JSON object: \(stdout.prefix(200))")
+            }
+            return object
         }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var folder = (exe as NSString).deletingLastPathComponent
-        // On Linux the test binary sits in `<bin>/<Package>PackageTests.xctest`.
-        if folder.hasSuffix(".xctest") { folder = (folder as NSString).deletingLastPathComponent }
-        return folder
     }
 
-    /// The `shoal` executable under test.
-    public static var binary: String {
-        ProcessInfo.processInfo.environment["SHOAL_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? binFolder + "/shoal"
-    }
-
-    /// Runs `shoal arguments…` with `SHOAL_HOME=home` and waits for it.
-    ///
-    /// - Parameters:
-    ///   - stdin: bytes fed to standard input (none: `/dev/null`).
-    ///   - environment: extra variables; the test's own environment is inherited.
-    ///   - directory: the working directory.
-    @discardableResult
-    public static func run(
-        _ arguments: [String], home: String, stdin: [UInt8]? = nil,
-        environment: [String: String] = [:], directory: String? = nil
-    ) throws -> Result {
-        let process = try start(arguments, home: home, stdin: stdin, environment: environment, directory: directory)
-        return try process.wait()
-    }
-
-    /// Starts `shoal arguments…` without waiting (to kill it midway, say).
-    public static func start(
-        _ arguments: [String], home: String, stdin: [UInt8]? = nil,
-        environment: [String: String] = [:], directory: String? = nil
-    ) throws -> Running {
-        let scratch = TemporaryDirectory("process")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["SHOAL_HOME"] = home
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        _ = FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
-        _ = FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stdout")))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stderr")))
-        if let stdin {
-            try Data(stdin).write(to: URL(fileURLWithPath: scratch.file("stdin")))
-            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch.file("stdin")))
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        return Running(process: process, scratch: scratch)
-    }
-
-    /// A started `shoal` process.
+    /// A process started with ``start(_:in:)``.
     public final class Running: @unchecked Sendable {
-        public let process: Process
-        let scratch: TemporaryDirectory
+        let process: Process
+        let files: (stdout: String, stderr: String, stdin: String?)
 
-        init(process: Process, scratch: TemporaryDirectory) {
+        init(process: Process, files: (stdout: String, stderr: String, stdin: String?)) {
             self.process = process
-            self.scratch = scratch
+            self.files = files
         }
 
         public var pid: Int32 { process.processIdentifier }
 
-        /// Sends `signal` (SIGKILL, SIGTERM, …) to the process.
-        public func kill(_ signal: Int32) { _ = Foundation.kill(process.processIdentifier, signal) }
+        /// Whether the process has not ended yet.
+        public var isRunning: Bool { process.isRunning }
 
-        /// Waits for the process to end and collects its output.
-        public func wait() throws -> Result {
+        /// Sends `signal` to the process.
+        public func kill(_ signal: Int32 = SIGKILL) { Foundation.kill(process.processIdentifier, signal) }
+
+        /// Waits for the process to end and returns its result.
+        public func wait() -> Result {
             process.waitUntilExit()
-            return Result(
-                status: process.terminationStatus,
-                stdoutBytes: try scratch.read("stdout"),
-                stderr: String(decoding: try scratch.read("stderr"), as: UTF8.self))
-        }
-
-        /// What the process has written to stdout so far.
-        public func stdoutSoFar() -> String {
-            String(decoding: (try? scratch.read("stdout")) ?? [], as: UTF8.self)
+            defer {
+                for file in [files.stdout, files.stderr, files.stdin].compactMap({ $0 }) {
+                    try? FileManager.default.removeItem(atPath: file)
+                }
+            }
+            let read = { (path: String) in ((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()) }
+            let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+            return Result(status: status, stdoutBytes: Array(read(files.stdout)),
+                          stderr: String(decoding: read(files.stderr), as: UTF8.self))
         }
     }
+
+    /// The node's home (`SHOAL_HOME`) for every process run through this value.
+    public let home: String
+    /// The `shoal` executable.
+    public let binary: String
+    /// Extra environment variables.
+    public var environment: [String: String]
+
+    public init(home: String, environment: [String: String] = [:]) throws {
+        self.home = home
+        self.binary = try Self.findBinary()
+        self.environment = environment
+    }
+
+    /// Where the `shoal` executable is: `$SHOAL_BIN`, else next to the running executable.
+    public static func findBinary() throws -> String {
+        if let override = ProcessInfo.processInfo.environment["SHOAL_BIN"], !override.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: override) else {
+                throw ShoalProcessError("SHOAL_BIN=\(override) is not an executable file")
+            }
+            return override
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("shoal").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw ShoalProcessError("no shoal next to \(executable); build it (swift build) or set SHOAL_BIN")
+        }
+        return candidate
+    }
+
+    /// Runs `shoal ARGUMENTS` in `folder` and waits for it; `stdin` bytes are its standard input.
+    public func run(_ arguments: [String], in folder: String? = nil, stdin: [UInt8]? = nil) throws -> Result {
+        try start(arguments, in: folder, stdin: stdin).wait()
+    }
+
+    /// Starts `shoal ARGUMENTS` in `folder` without waiting.
+    public func start(_ arguments: [String], in folder: String? = nil, stdin: [UInt8]? = nil) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHOAL_HOME"] = home
+        for (key, value) in self.environment { environment[key] = value }
+        process.environment = environment
+        let base = NSTemporaryDirectory() + "shoal-process-\(UUID().uuidString)"
+        let files = (stdout: base + ".out", stderr: base + ".err", stdin: stdin.map { _ in base + ".in" })
+        _ = FileManager.default.createFile(atPath: files.stdout, contents: nil)
+        _ = FileManager.default.createFile(atPath: files.stderr, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: files.stdout))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: files.stderr))
+        if let stdin, let path = files.stdin {
+            try Data(stdin).write(to: URL(fileURLWithPath: path))
+            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        return Running(process: process, files: files)
+    }
+}
+
+/// A problem running `shoal` itself (not a failing command).
+public struct ShoalProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

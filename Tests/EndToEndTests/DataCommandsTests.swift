@@ -9,7 +9,12 @@ import Testing
     var home: String { dir.file("home") }
 
     func shoal(_ arguments: String..., stdin: [UInt8]? = nil) throws -> ShoalProcess.Result {
-        try ShoalProcess.run(arguments, home: home, stdin: stdin, directory: dir.path)
+        try ShoalProcess(home: home).run(arguments, in: dir.path, stdin: stdin)
+    }
+
+    /// Runs a command as another node (its own home).
+    func node(_ home: String, _ arguments: [String]) throws -> ShoalProcess.Result {
+        try ShoalProcess(home: home).run(arguments, in: dir.path)
     }
 
     @Test func addThenCatGivesTheBytesBackUnderKubosCIDs() throws {
@@ -35,9 +40,9 @@ import Testing
         #expect(onlyHash.line == piped.line)
         #expect(try shoal("cat", piped.line).stdoutBytes == bytes)
 
-        let fresh = try ShoalProcess.run(["add", "-Q", "-n", "copy.bin"], home: dir.file("other"), directory: dir.path)
+        let fresh = try node(dir.file("other"), ["add", "-Q", "-n", "copy.bin"])
         #expect(fresh.line == piped.line)
-        let missing = try ShoalProcess.run(["cat", piped.line], home: dir.file("other"))
+        let missing = try node(dir.file("other"), ["cat", piped.line])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("not") && missing.stderr.split(separator: "\n").count == 1)
     }
@@ -98,18 +103,18 @@ import Testing
         let root = try shoal("add", "-r", "-Q", "tree").line
         #expect(try shoal("car", "export", root, "-o", "tree.car").status == 0)
         let other = dir.file("other")
-        let imported = try ShoalProcess.run(["car", "import", "tree.car", "--json"], home: other, directory: dir.path)
+        let imported = try node(other, ["car", "import", "tree.car", "--json"])
         #expect(imported.status == 0)
-        #expect(try ShoalProcess.run(["cat", root + "/x.bin"], home: other).stdoutBytes == SplitMix64.bytes(seed: 5, count: 700_000))
+        #expect(try node(other, ["cat", root + "/x.bin"]).stdoutBytes == SplitMix64.bytes(seed: 5, count: 700_000))
 
         var car = try dir.read("tree.car")
         car[car.count - 10] ^= 0x01  // inside the last block's bytes
         try dir.write("bad.car", car)
         let third = dir.file("third")
-        let bad = try ShoalProcess.run(["car", "import", "bad.car"], home: third, directory: dir.path)
+        let bad = try node(third, ["car", "import", "bad.car"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("does not match its CID"))
-        #expect(try ShoalProcess.run(["pin", "ls"], home: third).line.isEmpty)
+        #expect(try node(third, ["pin", "ls"]).line.isEmpty)
     }
 
     @Test func dagPutStoresDagCBORAndGetPrintsDagJSON() throws {
@@ -132,7 +137,7 @@ import Testing
         (["add", "--cid-version", "2", "x"], "--cid-version must be 0 or 1"),
     ])
     func badInputIsOneClearLineAndANonZeroExit(arguments: [String], message: String) throws {
-        let result = try ShoalProcess.run(arguments, home: home, directory: dir.path)
+        let result = try node(home, arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("Stack") && !result.stderr.contains("Fatal error"))

@@ -251,6 +251,16 @@ struct SandboxTests {
         #expect(features.cgroupControllers["pids"]?.usable == true)
     }
 
+    @Test func concurrentChecksDoNotSweepEachOthersTrialRuns() async throws {
+        // Each launcher removes groups whose owner is not a running launcher; a trial run must
+        // therefore be recognisable as one while another check (or run) sweeps.
+        let results = try await withThrowingTaskGroup(of: SandboxFeatures.self) { group in
+            for _ in 0..<6 { group.addTask { try await Sandbox.check() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for features in results { #expect(features.canSandbox, "\(features.missing)") }
+    }
+
     @Test func theLauncherIsFoundNextToTheExecutableOrThroughTheVariable() throws {
         let found = try Sandbox.launcherPath()
         #expect(found.hasSuffix("/shoal-sandbox"))

@@ -7,5 +7,8 @@ struct ShoalBench: AsyncParsableCommand {
         commandName: "shoal-bench",
         abstract: "Shoal benchmarks: each prints its figures next to a baseline measured in the same run.",
         subcommands: [AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self, GatewayBenchmark.self]
+        subcommands: [
+            AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self, RunBenchmark.self,
+        ]
     )
 }

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import IPLD
+
+extension JobStore {
+    /// The tasks of a job, in spec order.
+    public func tasks(of job: String) throws -> [TaskRecord] {
+        try read("read tasks of \(job)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.taskColumns) FROM task WHERE job_id = ? ORDER BY position", arguments: [job]
+            ).map(Self.taskRecord)
+        }
+    }
+
+    /// One task of a job.
+    ///
+    /// - Throws: ``JobStoreError/Code/notFound``.
+    public func task(job: String, id: String) throws -> TaskRecord {
+        try read("read task \(job)/\(id)") { db in try Self.task(db, job: job, id: id) }
+    }
+
+    /// The attempts of a task, first first.
+    public func attempts(job: String, task: String) throws -> [AttemptRecord] {
+        try read("read attempts of \(job)/\(task)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.attemptColumns) FROM attempt WHERE job_id = ? AND task_id = ? ORDER BY number",
+                arguments: [job, task]
+            ).map(Self.attemptRecord)
+        }
+    }
+
+    /// `pending → ready`: every task the task reads from is done.
+    public func markReady(job: String, task: String) throws {
+        try write("update task \(job)/\(task)") { db in
+            let record = try Self.task(db, job: job, id: task)
+            try Self.check(record, to: .ready)
+            try db.execute(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
+            try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
+        }
+    }
+
+    /// Opens a new attempt: `ready → running`, or `running → running` when the previous attempt
+    /// was lost (its process stopped before reporting; that attempt is closed as
+    /// ``AttemptRecord/lostState``).
+    ///
+    /// - Parameter node: The node the attempt is assigned to, when known.
+    /// - Returns: The new attempt's number (1 for the first).
+    @discardableResult
+    public func startAttempt(job: String, task: String, node: String?) throws -> Int {
+        try write("start task \(job)/\(task)") { db in
+            let record = try Self.task(db, job: job, id: task)
+            try Self.check(record, to: .running)
+            let now = Date().timeIntervalSince1970
+            if record.state == .running {
+                try db.execute(
+                    sql: """
+                        UPDATE attempt SET state = ?, reason = 'interrupted', finished = ?
+                        WHERE job_id = ? AND task_id = ? AND state = 'running'
+                        """,
+                    arguments: [AttemptRecord.lostState, now, job, task])
+                try Self.appendEvent(
+                    db, job: job, kind: .attemptLost, task: task, attempt: record.attempts,
+                    message: "attempt \(record.attempts) stopped without reporting")
+            }
+            let number = record.attempts + 1
+            try db.execute(
+                sql: """
+                    UPDATE task SET state = 'running', attempts = ?, node = ?, started = ?, finished = NULL,
+                        reason = NULL, message = NULL, exit_code = NULL, stderr_tail = NULL
+                    WHERE job_id = ? AND id = ?
+                    """,
+                arguments: [number, node, now, job, task])
+            try db.execute(
+                sql: "INSERT INTO attempt (job_id, task_id, number, state, node, started) VALUES (?, ?, ?, 'running', ?, ?)",
+                arguments: [job, task, number, node, now])
+            try Self.appendEvent(db, job: job, kind: .taskRunning, task: task, attempt: number)
+            return number
+        }
+    }
+
+    /// Records how attempt `attempt` of a running task ended: `running → succeeded | cached |
+    /// failed | cancelled`, with its outputs, step and reason.
+    ///
+    /// Idempotent and safe against stale reports: a report for another attempt than the
+    /// task's current one, or for a task that already ended, changes nothing (a result
+    /// reported twice is recorded once).
+    ///
+    /// - Returns: Whether the result was recorded.
+    /// - Throws: ``JobStoreError/Code/invalidTransition`` when `result.state` is not an end of a run.
+    @discardableResult
+    public func finishTask(job: String, task: String, attempt: Int, result: TaskResult) throws -> Bool {
+        guard [.succeeded, .cached, .failed, .cancelled].contains(result.state) else {
+            throw JobStoreError(.invalidTransition, "a run of task \(job)/\(task) cannot end as \(result.state.rawValue)")
+        }
+        return try write("finish task \(job)/\(task)") { db in
+            let record = try Self.task(db, job: job, id: task)
+            guard record.state == .running, record.attempts == attempt else { return false }
+            let now = Date().timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    UPDATE task SET state = ?, reason = ?, message = ?, exit_code = ?, stderr_tail = ?, recipe = COALESCE(?, recipe),
+                        step = ?, outputs = ?, stdout = ?, stderr = ?, original = ?, node = COALESCE(?, node),
+                        output_bytes = ?, finished = ?
+                    WHERE job_id = ? AND id = ?
+                    """,
+                arguments: [
+                    result.state.rawValue, result.reason, result.message, result.exitCode, result.stderrTail,
+                    result.recipe?.string, result.step?.string, Self.json(result.outputs), result.stdout?.string,
+                    result.stderr?.string, result.original?.string, result.node, result.outputBytes, now, job, task,
+                ])
+            try db.execute(
+                sql: """
+                    UPDATE attempt SET state = ?, reason = ?, step = ?, node = COALESCE(?, node), finished = ?
+                    WHERE job_id = ? AND task_id = ? AND number = ?
+                    """,
+                arguments: [result.state.rawValue, result.reason, result.step?.string, result.node, now, job, task, attempt])
+            try Self.appendEvent(
+                db, job: job, kind: .task(result.state), task: task, attempt: attempt,
+                message: result.message ?? result.reason)
+            return true
+        }
+    }
+
+    /// `pending | ready → skipped`: the task will not run in this run.
+    public func skipTask(job: String, task: String, reason: String, message: String) throws {
+        try write("skip task \(job)/\(task)") { db in
+            let record = try Self.task(db, job: job, id: task)
+            guard record.state == .pending || record.state == .ready else {
+                throw JobStoreError(.invalidTransition, "task \(job)/\(task) is \(record.state.rawValue); only a task not started can be skipped")
+            }
+            try Self.end(db, job: job, task: task, state: .skipped, reason: reason, message: message)
+        }
+    }
+
+    /// `pending | ready | running → cancelled`. A running task's open attempt is closed as cancelled.
+    public func cancelTask(job: String, task: String, message: String) throws {
+        try write("cancel task \(job)/\(task)") { db in
+            let record = try Self.task(db, job: job, id: task)
+            try Self.check(record, to: .cancelled)
+            if record.state == .running {
+                try db.execute(
+                    sql: "UPDATE attempt SET state = 'cancelled', reason = 'cancelled', finished = ? WHERE job_id = ? AND task_id = ? AND state = 'running'",
+                    arguments: [Date().timeIntervalSince1970, job, task])
+            }
+            try Self.end(db, job: job, task: task, state: .cancelled, reason: "cancelled", message: message)
+        }
+    }
+
+    /// Puts every failed, skipped, cancelled or ready task of a job back to ``TaskState/pending``,
+    /// so a resumed run tries them again; succeeded, cached and running tasks are left alone.
+    ///
+    /// - Returns: The ids of the tasks reset, in spec order.
+    @discardableResult
+    public func resetForRetry(job: String) throws -> [String] {
+        try write("reset tasks of \(job)") { db in
+            _ = try Self.job(db, job)
+            let ids = try String.fetchAll(
+                db, sql: """
+                    SELECT id FROM task WHERE job_id = ? AND state IN ('failed', 'skipped', 'cancelled', 'ready')
+                    ORDER BY position
+                    """, arguments: [job])
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        UPDATE task SET state = 'pending', reason = NULL, message = NULL, exit_code = NULL,
+                            stderr_tail = NULL, step = NULL, outputs = '{}', stdout = NULL, stderr = NULL,
+                            original = NULL, output_bytes = 0, finished = NULL
+                        WHERE job_id = ? AND id = ?
+                        """, arguments: [job, id])
+                try Self.appendEvent(db, job: job, kind: .taskReset, task: id)
+            }
+            return ids
+        }
+    }
+
+    // MARK: Helpers
+
+    static func task(_ db: Database, job: String, id: String) throws -> TaskRecord {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT \(taskColumns) FROM task WHERE job_id = ? AND id = ?", arguments: [job, id])
+        else {
+            _ = try Self.job(db, job)
+            throw JobStoreError(.notFound, "run \(job) has no task '\(id)'")
+        }
+        return try taskRecord(row)
+    }
+
+    static func check(_ record: TaskRecord, to next: TaskState) throws {
+        guard record.state.canChange(to: next) else {
+            throw JobStoreError(
+                .invalidTransition,
+                "task \(record.jobID)/\(record.id) cannot go from \(record.state.rawValue) to \(next.rawValue)")
+        }
+    }
+
+    static func end(_ db: Database, job: String, task: String, state: TaskState, reason: String, message: String) throws {
+        try db.execute(
+            sql: "UPDATE task SET state = ?, reason = ?, message = ?, finished = ? WHERE job_id = ? AND id = ?",
+            arguments: [state.rawValue, reason, message, Date().timeIntervalSince1970, job, task])
+        try appendEvent(db, job: job, kind: .task(state), task: task, message: message)
+    }
+}

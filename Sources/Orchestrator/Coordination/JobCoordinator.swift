@@ -1,0 +1,266 @@
+import Foundation
+import IPLD
+import JobStore
+import Pipeline
+import Provenance
+
+/// Drives one job's task DAG to its end: starts each task once its inputs exist, hands it to a
+/// ``StepDispatcher``, records every outcome in the ``JobStore/JobStore``, and decides what
+/// happens after a failure.
+///
+/// All state lives in the store; the coordinator keeps only what it can rebuild from there. So a
+/// coordinator started on a job that another process was driving when it died picks the job up
+/// where it was: succeeded and cached tasks stay done, tasks left `running` are offered to the
+/// dispatcher's ``StepDispatcher/reattach(_:)`` (or run again as a new attempt), the rest runs.
+///
+/// Rules (see ``JobStateMachine``): up to ``concurrency`` steps run at once, in graph order; a
+/// failed task's dependants are skipped (`dependency-failed`); without `keepGoing` the first
+/// failure stops new starts while running steps finish; cancelling the calling task cancels
+/// running steps and marks what did not start as cancelled.
+///
+/// ```swift
+/// let coordinator = JobCoordinator(store: store, dispatcher: LocalDispatcher(executor: executor),
+///                                  concurrency: 2) { event in print(event.kind, event.taskID ?? "") }
+/// let job = try await coordinator.run(job: id)
+/// print(job.state)               // succeeded
+/// ```
+public struct JobCoordinator: Sendable {
+    public let store: JobStore
+    public let dispatcher: any StepDispatcher
+    /// Steps dispatched at once, at least 1.
+    public let concurrency: Int
+    /// Where parents of pipeline inputs made by earlier jobs are looked up (the store's index by default).
+    public let index: any ProvenanceIndex
+    /// The node recorded on attempts when it is known when they start (the local node).
+    public let node: String?
+    /// Called with each event the job logs, in order, as the job progresses.
+    public let observer: (@Sendable (JobEvent) -> Void)?
+
+    public init(
+        store: JobStore, dispatcher: any StepDispatcher, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        index: (any ProvenanceIndex)? = nil, node: String? = nil, observer: (@Sendable (JobEvent) -> Void)? = nil
+    ) {
+        self.store = store
+        self.dispatcher = dispatcher
+        self.concurrency = max(1, concurrency)
+        self.index = index ?? store.provenanceIndex
+        self.node = node
+        self.observer = observer
+    }
+
+    /// Drives job `id` until it ends, and returns its final record.
+    ///
+    /// A job that already succeeded is returned as it is. Errors of the store end the drive
+    /// (running steps are cancelled and stay `running` in the store, for a later drive).
+    ///
+    /// - Throws: ``OrchestratorError/Code/invalidJob`` when the stored spec cannot be read, and
+    ///   ``JobStore/JobStoreError`` from the store.
+    @discardableResult
+    public func run(job id: String) async throws -> JobRecord {
+        var drive = try Drive(coordinator: self, job: id)
+        if drive.job.state == .succeeded { return drive.job }
+        return try await drive.run()
+    }
+}
+
+/// One drive of a job: the coordinator's working state (rebuilt from the store every time).
+struct Drive {
+    let coordinator: JobCoordinator
+    var job: JobRecord
+    let builder: AssignmentBuilder
+    var machine: JobStateMachine
+    var records: [String: TaskRecord]
+    var lastEvent: Int64 = 0
+
+    var store: JobStore { coordinator.store }
+
+    /// What a child task reports back.
+    struct Finished: Sendable {
+        enum Kind: Sendable { case dispatched, reattached }
+        var task: String
+        var attempt: Int
+        var kind: Kind
+        var result: Result<StepOutcome?, any Error>
+        var assignment: StepAssignment
+    }
+
+    init(coordinator: JobCoordinator, job id: String) throws {
+        self.coordinator = coordinator
+        job = try coordinator.store.job(id)
+        let spec = try StoredSpec.decode(job.spec, job: id)
+        let graph: TaskGraph
+        do { graph = try TaskGraph(spec) } catch {
+            throw OrchestratorError(.invalidJob, "run \(id): \(error.message)")
+        }
+        let tasks = try coordinator.store.tasks(of: id)
+        let stored = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
+        if let missing = graph.order.first(where: { stored[$0] == nil }) {
+            throw OrchestratorError(.invalidJob, "run \(id) has no stored task '\(missing)'")
+        }
+        records = stored
+        builder = AssignmentBuilder(job: job, spec: spec, index: coordinator.index)
+        // The observer hears about this drive only, not what earlier drives logged.
+        if coordinator.observer != nil { lastEvent = try coordinator.store.events(of: id).last?.sequence ?? 0 }
+        machine = JobStateMachine(graph: graph, states: stored.mapValues(\.state), keepGoing: job.options.keepGoing)
+    }
+
+    mutating func run() async throws -> JobRecord {
+        job = try store.setJobState(job.id, to: .running)
+        try await withThrowingTaskGroup(of: Finished.self) { group in
+            var inFlight = 0
+            for id in machine.running {
+                let attempt = records[id]!.attempts
+                guard let assignment = try assignment(for: id, attempt: attempt) else { continue }
+                let dispatcher = coordinator.dispatcher
+                group.addTask {
+                    let result = await Drive.capture { try await dispatcher.reattach(assignment) }
+                    return Finished(task: id, attempt: attempt, kind: .reattached, result: result, assignment: assignment)
+                }
+                inFlight += 1
+            }
+            while true {
+                if Task.isCancelled, !machine.isCancelled { machine.cancel() }
+                try startReadyTasks(in: &group, inFlight: &inFlight)
+                try publishEvents()
+                if inFlight == 0 { break }
+                guard let finished = try await group.next() else { break }
+                inFlight -= 1
+                if case .success(nil) = finished.result, !machine.isCancelled {
+                    // The earlier process's attempt cannot be reached: run it again as a new attempt.
+                    let attempt = try store.startAttempt(job: job.id, task: finished.task, node: coordinator.node)
+                    records[finished.task]?.attempts = attempt
+                    var assignment = finished.assignment
+                    assignment.attempt = attempt
+                    dispatch(assignment, in: &group)
+                    inFlight += 1
+                    continue
+                }
+                try record(finished)
+            }
+        }
+        try closeRemaining()
+        try await coordinator.dispatcher.settle(job: job.id)
+        let outcome = machine.outcome
+        job = try store.setJobState(job.id, to: outcome, reason: outcome == .succeeded ? nil : failureReason())
+        try publishEvents()
+        return job
+    }
+
+    /// Starts ready tasks while slots are free.
+    mutating func startReadyTasks(in group: inout ThrowingTaskGroup<Finished, any Error>, inFlight: inout Int) throws {
+        while true {
+            for id in machine.promoteReady() where records[id]?.state == .pending {
+                try store.markReady(job: job.id, task: id)
+                records[id]?.state = .ready
+            }
+            guard inFlight < coordinator.concurrency, let id = machine.nextToStart() else { return }
+            machine.start(id)
+            let attempt = try store.startAttempt(job: job.id, task: id, node: coordinator.node)
+            records[id]?.state = .running
+            records[id]?.attempts = attempt
+            guard let assignment = try assignment(for: id, attempt: attempt) else { continue }
+            dispatch(assignment, in: &group)
+            inFlight += 1
+        }
+    }
+
+    func dispatch(_ assignment: StepAssignment, in group: inout ThrowingTaskGroup<Finished, any Error>) {
+        let dispatcher = coordinator.dispatcher
+        group.addTask {
+            let result = await Drive.capture { try await dispatcher.dispatch(assignment) }
+            return Finished(
+                task: assignment.taskID, attempt: assignment.attempt, kind: .dispatched, result: result, assignment: assignment)
+        }
+    }
+
+    /// The assignment of a running task, or `nil` after recording the task as failed when none
+    /// can be built (an input without a CID, a placeholder that cannot be filled).
+    mutating func assignment(for id: String, attempt: Int) throws -> StepAssignment? {
+        do {
+            return try builder.assignment(for: id, attempt: attempt, tasks: records)
+        } catch let error as OrchestratorError {
+            let recipe = records[id]?.recipe
+            try finish(id, attempt: attempt, result: TaskResult(
+                state: .failed, reason: StepFailure.internalError.rawValue, message: error.message, recipe: recipe))
+            return nil
+        }
+    }
+
+    /// Records a finished child's outcome.
+    mutating func record(_ finished: Finished) throws {
+        let outcome: StepOutcome
+        switch finished.result {
+        case .success(let reported?):
+            outcome = reported
+        case .success(nil):
+            outcome = .unrecorded(finished.assignment, status: .cancelled, reason: .cancelled, message: "the run was cancelled")
+        case .failure(let error) where error is CancellationError:
+            outcome = .unrecorded(finished.assignment, status: .cancelled, reason: .cancelled, message: "the run was cancelled")
+        case .failure(let error):
+            outcome = .unrecorded(finished.assignment, status: .failed, reason: .internalError, message: "\(error)")
+        }
+        try finish(finished.task, attempt: finished.attempt, result: outcome.taskResult)
+    }
+
+    /// Stores a task's end, then skips its dependants if it did not succeed.
+    mutating func finish(_ id: String, attempt: Int, result: TaskResult) throws {
+        if Task.isCancelled, !machine.isCancelled { machine.cancel() }
+        try store.finishTask(job: job.id, task: id, attempt: attempt, result: result)
+        records[id] = try store.task(job: job.id, id: id)
+        let skipped = machine.finish(id, as: records[id]!.state)
+        for dependant in skipped {
+            if machine.isCancelled {
+                try store.cancelTask(job: job.id, task: dependant, message: "the run was cancelled before it started")
+            } else {
+                try store.skipTask(
+                    job: job.id, task: dependant, reason: StepFailure.dependencyFailed.rawValue,
+                    message: "dependency '\(id)' \(result.state == .cancelled ? "was cancelled" : "failed")")
+            }
+            records[dependant]?.state = machine.isCancelled ? .cancelled : .skipped
+        }
+    }
+
+    /// Marks what never started, once nothing runs any more.
+    mutating func closeRemaining() throws {
+        if machine.isCancelled {
+            for id in machine.closeRemaining(as: .cancelled) {
+                try store.cancelTask(job: job.id, task: id, message: "the run was cancelled before it started")
+            }
+        } else {
+            let failed = machine.firstFailure ?? "a task"
+            for id in machine.closeRemaining(as: .skipped) {
+                try store.skipTask(
+                    job: job.id, task: id, reason: StepFailure.notStarted.rawValue,
+                    message: "not started: the run stopped after '\(failed)' failed (--keep-going runs what does not depend on it)")
+            }
+        }
+    }
+
+    /// The job's reason when it did not succeed: the first failed task and why.
+    func failureReason() -> String {
+        if machine.isCancelled { return "cancelled" }
+        let order = machine.graph.order
+        if let failed = order.first(where: { records[$0]?.state == .failed }) {
+            let why = records[failed]?.message ?? records[failed]?.reason ?? "failed"
+            return "task '\(failed)' failed: \(why)"
+        }
+        if let other = order.first(where: { records[$0]?.state.isSuccessful == false }) {
+            return "task '\(other)' \(records[other]?.state.rawValue ?? "did not run")"
+        }
+        return "failed"
+    }
+
+    /// The result of `body`, or the error it threw.
+    static func capture(_ body: () async throws -> StepOutcome?) async -> Result<StepOutcome?, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    /// Hands events logged since the last call to the observer.
+    mutating func publishEvents() throws {
+        guard let observer = coordinator.observer else { return }
+        for event in try store.events(of: job.id, after: lastEvent) {
+            observer(event)
+            lastEvent = event.sequence
+        }
+    }
+}

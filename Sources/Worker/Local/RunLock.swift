@@ -1,0 +1,41 @@
+import Foundation
+
+/// The lock that keeps two `shoal` processes from driving one run at once.
+///
+/// An exclusive `flock` on `runs/<job>.lock`, held for as long as this value lives. The kernel
+/// drops it when the process ends, however it ends, so a killed run never leaves a stale lock
+/// behind and `--resume` can take over at once.
+final class RunLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock of `job`, or throws ``WorkerError/Code/runBusy`` when another process holds it.
+    init(home: WorkerHome, job: String) throws {
+        try WorkerHome.makeFolder(home.runs)
+        let path = "\(home.runs)/\(job).lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WorkerError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            close(fd)
+            if errno == EWOULDBLOCK {
+                throw WorkerError(.runBusy, "run \(job) is being run by another shoal process; wait for it or stop it first")
+            }
+            throw WorkerError(.io, "cannot lock \(path): \(String(cString: strerror(errno)))")
+        }
+        descriptor = fd
+    }
+
+    /// Whether some process holds the lock of `job` now (a run in progress, not an interrupted one).
+    static func isHeld(home: WorkerHome, job: String) -> Bool {
+        let fd = open("\(home.runs)/\(job).lock", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
+    }
+
+    deinit { close(descriptor) }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import JobStore
+
+struct JobStoreTasksTests {
+    @Test func aTaskRunsThroughItsStates() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a"])
+        try fixture.store.markReady(job: id, task: "a")
+        #expect(try fixture.store.task(job: id, id: "a").state == .ready)
+        let attempt = try fixture.store.startAttempt(job: id, task: "a", node: "did:key:z6Mkone")
+        #expect(attempt == 1)
+        var task = try fixture.store.task(job: id, id: "a")
+        #expect(task.state == .running)
+        #expect(task.attempts == 1)
+        #expect(task.node == "did:key:z6Mkone")
+        #expect(task.started != nil)
+        let result = TaskResult(
+            state: .succeeded, recipe: StoreFixture.cid(10), step: StoreFixture.cid(11),
+            outputs: ["clean": StoreFixture.cid(12)], stdout: StoreFixture.cid(13), stderr: StoreFixture.cid(14),
+            outputBytes: 42)
+        #expect(try fixture.store.finishTask(job: id, task: "a", attempt: 1, result: result))
+        task = try fixture.store.task(job: id, id: "a")
+        #expect(task.state == .succeeded)
+        #expect(task.recipe == StoreFixture.cid(10))
+        #expect(task.step == StoreFixture.cid(11))
+        #expect(task.outputs == ["clean": StoreFixture.cid(12)])
+        #expect(task.stdout == StoreFixture.cid(13))
+        #expect(task.outputBytes == 42)
+        #expect(task.finished != nil)
+        let attempts = try fixture.store.attempts(job: id, task: "a")
+        #expect(attempts.count == 1)
+        #expect(attempts[0].state == "succeeded")
+        #expect(attempts[0].step == StoreFixture.cid(11))
+    }
+
+    @Test func aResultReportedTwiceOrForAnOldAttemptIsRecordedOnce() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a"])
+        _ = try fixture.start(id, "a")
+        // The attempt's process dies; a new attempt starts.
+        #expect(try fixture.store.startAttempt(job: id, task: "a", node: nil) == 2)
+        let late = TaskResult(state: .failed, reason: "exit-code", message: "from attempt 1")
+        #expect(try !fixture.store.finishTask(job: id, task: "a", attempt: 1, result: late))
+        #expect(try fixture.store.task(job: id, id: "a").state == .running)
+        let good = TaskResult(state: .succeeded, step: StoreFixture.cid(3))
+        #expect(try fixture.store.finishTask(job: id, task: "a", attempt: 2, result: good))
+        #expect(try !fixture.store.finishTask(job: id, task: "a", attempt: 2, result: good))
+        #expect(try !fixture.store.finishTask(job: id, task: "a", attempt: 2, result: late))
+        let task = try fixture.store.task(job: id, id: "a")
+        #expect(task.state == .succeeded)
+        #expect(task.step == StoreFixture.cid(3))
+        let attempts = try fixture.store.attempts(job: id, task: "a")
+        #expect(attempts.map(\.state) == [AttemptRecord.lostState, "succeeded"])
+        #expect(attempts[0].reason == "interrupted")
+        #expect(try fixture.store.events(of: id).filter { $0.kind == .attemptLost }.count == 1)
+    }
+
+    @Test func forbiddenChangesAreRefusedAndLeaveTheTaskAlone() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a", "b"])
+        // pending → running is not allowed: a task becomes ready first.
+        #expect { try fixture.store.startAttempt(job: id, task: "a", node: nil) }
+            throws: { ($0 as? JobStoreError)?.code == .invalidTransition }
+        #expect(try fixture.store.task(job: id, id: "a").attempts == 0)
+        _ = try fixture.start(id, "a")
+        #expect(throws: JobStoreError.self) { try fixture.store.skipTask(job: id, task: "a", reason: "x", message: "x") }
+        #expect(throws: JobStoreError.self) { try fixture.store.markReady(job: id, task: "a") }
+        #expect(throws: JobStoreError.self) {
+            try fixture.store.finishTask(job: id, task: "a", attempt: 1, result: TaskResult(state: .skipped))
+        }
+        #expect(try fixture.store.finishTask(job: id, task: "a", attempt: 1, result: TaskResult(state: .cached)))
+        #expect(throws: JobStoreError.self) { try fixture.store.cancelTask(job: id, task: "a", message: "late") }
+        #expect(try fixture.store.task(job: id, id: "a").state == .cached)
+        #expect { try fixture.store.markReady(job: id, task: "nope") } throws: { ($0 as? JobStoreError)?.code == .notFound }
+    }
+
+    @Test func skippingAndCancelling() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a", "b", "c"])
+        try fixture.store.skipTask(job: id, task: "b", reason: "dependency-failed", message: "dependency 'a' failed")
+        _ = try fixture.start(id, "c")
+        try fixture.store.cancelTask(job: id, task: "c", message: "the run was cancelled")
+        let tasks = try fixture.store.tasks(of: id)
+        #expect(tasks[1].state == .skipped)
+        #expect(tasks[1].reason == "dependency-failed")
+        #expect(tasks[1].message == "dependency 'a' failed")
+        #expect(tasks[2].state == .cancelled)
+        #expect(try fixture.store.attempts(job: id, task: "c").map(\.state) == ["cancelled"])
+    }
+
+    @Test func resetForRetryKeepsWhatSucceeded() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["ok", "cached", "bad", "after", "running", "waiting"])
+        _ = try fixture.start(id, "ok")
+        try fixture.store.finishTask(job: id, task: "ok", attempt: 1, result: TaskResult(state: .succeeded, step: StoreFixture.cid(1)))
+        _ = try fixture.start(id, "cached")
+        try fixture.store.finishTask(job: id, task: "cached", attempt: 1, result: TaskResult(state: .cached))
+        _ = try fixture.start(id, "bad")
+        try fixture.store.finishTask(
+            job: id, task: "bad", attempt: 1,
+            result: TaskResult(state: .failed, reason: "exit-code", exitCode: 2, step: StoreFixture.cid(5)))
+        try fixture.store.skipTask(job: id, task: "after", reason: "dependency-failed", message: "dependency 'bad' failed")
+        _ = try fixture.start(id, "running")
+        #expect(try fixture.store.resetForRetry(job: id) == ["bad", "after"])
+        let tasks = Dictionary(uniqueKeysWithValues: try fixture.store.tasks(of: id).map { ($0.id, $0) })
+        #expect(tasks["ok"]?.state == .succeeded)
+        #expect(tasks["ok"]?.step == StoreFixture.cid(1))
+        #expect(tasks["cached"]?.state == .cached)
+        #expect(tasks["running"]?.state == .running)
+        #expect(tasks["bad"]?.state == .pending)
+        #expect(tasks["bad"]?.attempts == 1)         // attempts keep counting
+        #expect(tasks["bad"]?.step == nil)
+        #expect(tasks["bad"]?.reason == nil)
+        #expect(tasks["after"]?.state == .pending)
+        #expect(tasks["waiting"]?.state == .pending)
+    }
+}

@@ -1,0 +1,264 @@
+import Foundation
+import IPLD
+import JobStore
+import Synchronization
+import Testing
+@testable import Orchestrator
+
+struct JobCoordinatorTests {
+    @Test func aDiamondRunsInDependencyOrderWithItsBranchesInParallel() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(diamondYAML)
+        let dispatcher = ScriptedDispatcher(watching: { assignment, log in
+            if assignment.taskID == "left" || assignment.taskID == "right" {
+                // Rendezvous: each branch waits until the other one runs too (no timing involved).
+                await eventually { log.snapshot.maxRunning == 2 }
+            }
+            return succeed(assignment)
+        })
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 4).run(job: id)
+        let log = dispatcher.snapshot
+        #expect(job.state == .succeeded)
+        #expect(log.started.first == "split")
+        #expect(Set(log.started[1...2]) == ["left", "right"])
+        #expect(log.started.last == "join")
+        #expect(log.maxRunning == 2)
+        // join reads both branches' outputs, and its parents are their steps.
+        let join = try #require(log.assignments["join"])
+        let left = try fixture.store.task(job: id, id: "left")
+        let right = try fixture.store.task(job: id, id: "right")
+        #expect(join.recipe.inputs == ["a": left.outputs["out"]!, "b": right.outputs["out"]!])
+        #expect(Set(join.parents) == [left.step!, right.step!])
+        // split's command had its input CID rendered in.
+        #expect(log.assignments["split"]?.recipe.run == ["sh", "-c", "split \(testCID(1).string)"])
+        #expect(try fixture.states(id).values.allSatisfy { $0 == .succeeded })
+    }
+
+    @Test func theConcurrencyLimitHolds() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(diamondYAML)
+        let dispatcher = ScriptedDispatcher()
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        #expect(dispatcher.snapshot.maxRunning == 1)
+        #expect(dispatcher.snapshot.started == ["split", "left", "right", "join"])
+    }
+
+    @Test func aFailureSkipsOnlyItsDependantsWithKeepGoing() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(diamondYAML, options: JobOptions(keepGoing: true))
+        let dispatcher = ScriptedDispatcher { $0.taskID == "left" ? fail($0) : succeed($0) }
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        #expect(job.state == .failed)
+        #expect(job.reason == "task 'left' failed: exited with code 3")
+        #expect(try fixture.states(id) == ["split": .succeeded, "left": .failed, "right": .succeeded, "join": .skipped])
+        let join = try fixture.store.task(job: id, id: "join")
+        #expect(join.reason == "dependency-failed")
+        #expect(join.message == "dependency 'left' failed")
+        let left = try fixture.store.task(job: id, id: "left")
+        #expect(left.exitCode == 3)
+        #expect(left.stderrTail == "boom")
+        #expect(!dispatcher.snapshot.started.contains("join"))
+    }
+
+    static let twoChains = """
+        version: 1
+        name: chains
+        tasks:
+          - {id: a, run: [a], outputs: [o]}
+          - {id: b, run: [b], inputs: {x: {from: a.o}}, outputs: [o]}
+          - {id: c, run: [c], outputs: [o]}
+          - {id: d, run: [d], inputs: {x: {from: c.o}}, outputs: [o]}
+        """
+
+    @Test func withoutKeepGoingTheFirstFailureStopsNewStarts() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let dispatcher = ScriptedDispatcher { $0.taskID == "a" ? fail($0) : succeed($0) }
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        #expect(job.state == .failed)
+        #expect(dispatcher.snapshot.started == ["a"])
+        let tasks = Dictionary(uniqueKeysWithValues: try fixture.store.tasks(of: id).map { ($0.id, $0) })
+        #expect(tasks["b"]?.state == .skipped)
+        #expect(tasks["b"]?.reason == "dependency-failed")
+        #expect(tasks["c"]?.state == .skipped)
+        #expect(tasks["c"]?.reason == "not-started")
+        #expect(tasks["c"]?.message?.contains("--keep-going") == true)
+        #expect(tasks["d"]?.state == .skipped)
+    }
+
+    @Test func stepsInFlightFinishAfterAFailure() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        // a fails only once c is running; c then completes and is recorded.
+        let dispatcher = ScriptedDispatcher(watching: { assignment, log in
+            if assignment.taskID == "a" {
+                await eventually { log.snapshot.started.contains("c") }
+                return fail(assignment)
+            }
+            if assignment.taskID == "c" {
+                await eventually { log.snapshot.finished.contains("a") }
+            }
+            return succeed(assignment)
+        })
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(try fixture.states(id) == ["a": .failed, "b": .skipped, "c": .succeeded, "d": .skipped])
+        #expect(try fixture.store.task(job: id, id: "d").reason == "not-started")
+    }
+
+    @Test func aResumedDriveKeepsWhatWasDoneAndRerunsALostStep() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(diamondYAML)
+        // A first drive that died: split succeeded, left was running.
+        try fixture.store.setJobState(id, to: .running)
+        try fixture.store.markReady(job: id, task: "split")
+        try fixture.store.startAttempt(job: id, task: "split", node: nil)
+        let splitOutput = testCID(50)
+        try fixture.store.finishTask(
+            job: id, task: "split", attempt: 1,
+            result: TaskResult(state: .succeeded, step: testCID(51), outputs: ["parts": splitOutput]))
+        try fixture.store.markReady(job: id, task: "left")
+        try fixture.store.startAttempt(job: id, task: "left", node: nil)
+
+        let dispatcher = ScriptedDispatcher()   // reattach returns nil: the step is gone
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .succeeded)
+        let log = dispatcher.snapshot
+        #expect(log.reattached == ["left"])
+        #expect(!log.started.contains("split"))
+        #expect(log.assignments["left"]?.attempt == 2)
+        #expect(log.assignments["left"]?.recipe.inputs == ["parts": splitOutput])
+        #expect(try fixture.store.task(job: id, id: "split").attempts == 1)
+        #expect(try fixture.store.task(job: id, id: "split").step == testCID(51))
+        #expect(try fixture.store.attempts(job: id, task: "left").map(\.state) == [AttemptRecord.lostState, "succeeded"])
+    }
+
+    @Test func aReattachedStepIsRecordedWithoutRunningAgain() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        try fixture.store.markReady(job: id, task: "a")
+        try fixture.store.startAttempt(job: id, task: "a", node: "did:key:z6Mkworker")
+        let dispatcher = ScriptedDispatcher(reattach: { succeed($0) })
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        #expect(dispatcher.snapshot.reattached == ["a"])
+        #expect(!dispatcher.snapshot.started.contains("a"))
+        let a = try fixture.store.task(job: id, id: "a")
+        #expect(a.state == .succeeded)
+        #expect(a.attempts == 1)
+    }
+
+    @Test func cancellingTheDriveCancelsRunningAndWaitingTasks() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(diamondYAML)
+        let dispatcher = ScriptedDispatcher { assignment in
+            try await Task.sleep(for: .seconds(600))
+            return succeed(assignment)
+        }
+        let store = fixture.store
+        let drive = Task { try await JobCoordinator(store: store, dispatcher: dispatcher, concurrency: 2).run(job: id) }
+        await eventually { dispatcher.snapshot.started == ["split"] }
+        drive.cancel()
+        let job = try await drive.value
+        #expect(job.state == .cancelled)
+        let states = try fixture.store.tasks(of: id).map { "\($0.id)=\($0.state.rawValue):\($0.message ?? "")" }
+        #expect(try fixture.states(id) == ["split": .cancelled, "left": .cancelled, "right": .cancelled, "join": .cancelled], "\(states)")
+        #expect(try fixture.store.attempts(job: id, task: "split").map(\.state) == ["cancelled"])
+    }
+
+    @Test func aDispatcherErrorFailsTheTask() async throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "the worker fell over" } }
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains, options: JobOptions(keepGoing: true))
+        let dispatcher = ScriptedDispatcher { assignment in
+            if assignment.taskID == "c" { throw Broken() }
+            return succeed(assignment)
+        }
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        let c = try fixture.store.task(job: id, id: "c")
+        #expect(c.state == .failed)
+        #expect(c.reason == "error")
+        #expect(c.message == "the worker fell over")
+        #expect(try fixture.states(id)["b"] == .succeeded)
+    }
+
+    @Test func theCacheFlagFollowsTheTaskAndTheJob() async throws {
+        let yaml = """
+            version: 1
+            name: flags
+            tasks:
+              - {id: a, run: [a], outputs: [o]}
+              - {id: b, run: [b], outputs: [o], cache: false}
+            """
+        let fixture = try CoordinatorFixture()
+        let cached = ScriptedDispatcher()
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: cached).run(job: try fixture.job(yaml))
+        #expect(cached.snapshot.assignments["a"]?.cache == true)
+        #expect(cached.snapshot.assignments["b"]?.cache == false)
+        let uncached = ScriptedDispatcher()
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: uncached)
+            .run(job: try fixture.job(yaml, options: JobOptions(noCache: true)))
+        #expect(uncached.snapshot.assignments["a"]?.cache == false)
+    }
+
+    @Test func theObserverSeesTheLoggedEventsInOrder() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let seen = Mutex<[JobEvent]>([])
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: ScriptedDispatcher(), concurrency: 1) { event in
+            seen.withLock { $0.append(event) }
+        }.run(job: id)
+        let events = seen.withLock { $0 }
+        #expect(events == Array(try fixture.store.events(of: id).drop { $0.kind == .jobCreated }))
+        #expect(events.first?.kind == .jobStarted)
+        #expect(events.last?.kind == .jobFinished)
+        #expect(events.filter { $0.kind == .taskSucceeded }.count == 4)
+    }
+
+    @Test func theDispatcherSettlesOnceBeforeTheEndIsRecorded() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let store = fixture.store
+        let stateWhenSettling = Mutex<JobState?>(nil)
+        let dispatcher = ScriptedDispatcher(settle: { job in stateWhenSettling.withLock { $0 = try? store.job(job).state } })
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(dispatcher.snapshot.settled == [id])
+        #expect(stateWhenSettling.withLock { $0 } == .running)
+        #expect(job.state == .succeeded)
+    }
+
+    @Test func aFailedSettleLeavesTheJobUnfinished() async throws {
+        struct Full: Error {}
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let dispatcher = ScriptedDispatcher(settle: { _ in throw Full() })
+        await #expect(throws: Full.self) { try await JobCoordinator(store: fixture.store, dispatcher: dispatcher).run(job: id) }
+        #expect(try fixture.store.job(id).state == .running)     // a later drive can finish it
+    }
+
+    @Test func aSucceededJobIsLeftAlone() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: ScriptedDispatcher()).run(job: id)
+        let again = ScriptedDispatcher()
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: again).run(job: id)
+        #expect(job.state == .succeeded)
+        #expect(again.snapshot.started.isEmpty)
+    }
+
+    @Test func aTaskWhoseInputHasNoCIDFailsWithoutRunning() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains, options: JobOptions(keepGoing: true))
+        // a "succeeds" without its declared output: b cannot be given an input CID.
+        let dispatcher = ScriptedDispatcher { assignment in
+            var outcome = succeed(assignment)
+            if assignment.taskID == "a" { outcome.outputs = [:] }
+            return outcome
+        }
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        let b = try fixture.store.task(job: id, id: "b")
+        #expect(b.state == .failed)
+        #expect(b.reason == "error")
+        #expect(b.message?.contains("'a.o' has no CID") == true)
+        #expect(!dispatcher.snapshot.started.contains("b"))
+    }
+}
+
