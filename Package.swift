@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Provenance", targets: ["Provenance"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "PoolAPI", targets: ["PoolAPI"]),
         .library(name: "JobStore", targets: ["JobStore"]),
         .library(name: "Orchestrator", targets: ["Orchestrator"]),
         .library(name: "Worker", targets: ["Worker"]),
@@ -95,6 +96,10 @@ let package = Package(
             ]
         ),
 
+        // The pool's HTTP API as Codable types (Specs/openapi.yaml): shared by the requester, the
+        // worker agent and the client so the two sides cannot drift apart.
+        .target(name: "PoolAPI", dependencies: ["Orchestrator"]),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
@@ -109,6 +114,7 @@ let package = Package(
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units"]),
+        .testTarget(name: "PoolAPITests", dependencies: ["PoolAPI"]),
         .testTarget(name: "UnixFSTests", dependencies: ["UnixFS", "IPLD", "ShoalTesting"], exclude: ["Vectors"]),
         // A helper process for BlockStore's concurrency tests (two real processes sharing a repo).
         .executableTarget(

@@ -1,0 +1,165 @@
+import Foundation
+import Orchestrator
+
+/// Resources of a node: what it has, or what is free now.
+public struct Capacity: Codable, Sendable, Hashable {
+    /// Steps it runs at once.
+    public var slots: Int
+    public var milliCPU: Int
+    public var memory: Int64
+    public var disk: Int64
+
+    public init(slots: Int, milliCPU: Int, memory: Int64, disk: Int64) {
+        self.slots = slots
+        self.milliCPU = milliCPU
+        self.memory = memory
+        self.disk = disk
+    }
+}
+
+/// A DAG a node pins, with the bytes of the whole DAG (what placement ranks nodes by).
+public struct PinReport: Codable, Sendable, Hashable {
+    public var cid: String
+    public var size: Int64
+    /// Never served to peers or the requester; tasks reading it run only on this node.
+    public var `private`: Bool?
+
+    public init(cid: String, size: Int64, private isPrivate: Bool? = nil) {
+        self.cid = cid
+        self.size = size
+        self.private = isPrivate
+    }
+}
+
+/// `POST /api/v1/nodes/join` (bearer: a worker token).
+public struct JoinRequest: Codable, Sendable, Hashable {
+    /// The worker's did:key.
+    public var node: String
+    /// Base URL of the worker's gateway (`http://10.0.0.2:8421`).
+    public var url: String
+    public var labels: [String: String]
+    public var capacity: Capacity
+    /// The full pin list.
+    public var pins: [PinReport]
+
+    public init(node: String, url: String, labels: [String: String] = [:], capacity: Capacity, pins: [PinReport] = []) {
+        self.node = node
+        self.url = url
+        self.labels = labels
+        self.capacity = capacity
+        self.pins = pins
+    }
+}
+
+/// The answer to a join: the node's credential and the pool's timing.
+public struct JoinResponse: Codable, Sendable, Hashable {
+    public var node: String
+    /// Bearer token for this node's heartbeats, claims and reports.
+    public var credential: String
+    /// Token the pool's gateways accept from peers.
+    public var peerToken: String
+    public var heartbeatSeconds: Int
+    public var leaseSeconds: Int
+    /// Executions this node held before it restarted, which it must clean up and not report.
+    public var abandon: [String]
+
+    public init(node: String, credential: String, peerToken: String, heartbeatSeconds: Int, leaseSeconds: Int,
+                abandon: [String] = []) {
+        self.node = node
+        self.credential = credential
+        self.peerToken = peerToken
+        self.heartbeatSeconds = heartbeatSeconds
+        self.leaseSeconds = leaseSeconds
+        self.abandon = abandon
+    }
+}
+
+/// `POST /api/v1/nodes/{node}/heartbeat`: renews the node's leases and reports changes.
+public struct Heartbeat: Codable, Sendable, Hashable {
+    public var free: Capacity?
+    /// Execution ids still running on the node.
+    public var running: [String]
+    public var pinsAdded: [PinReport]
+    public var pinsRemoved: [String]
+    /// Input bytes fetched from peers and read locally since the last heartbeat (metrics).
+    public var fetchedBytes: Int64
+    public var localBytes: Int64
+
+    public init(free: Capacity? = nil, running: [String] = [], pinsAdded: [PinReport] = [], pinsRemoved: [String] = [],
+                fetchedBytes: Int64 = 0, localBytes: Int64 = 0) {
+        self.free = free
+        self.running = running
+        self.pinsAdded = pinsAdded
+        self.pinsRemoved = pinsRemoved
+        self.fetchedBytes = fetchedBytes
+        self.localBytes = localBytes
+    }
+}
+
+/// The answer to a heartbeat.
+public struct HeartbeatResponse: Codable, Sendable, Hashable {
+    /// Executions the node must stop (job cancelled, lease lost).
+    public var cancel: [String]
+    public init(cancel: [String] = []) { self.cancel = cancel }
+}
+
+/// One step placed on a node, returned by `POST /api/v1/nodes/{node}/claim`.
+public struct Assignment: Codable, Sendable, Hashable {
+    public var execution: String
+    public var leaseExpires: Date
+    public var step: StepAssignment
+    /// For each input or tool CID the node does not hold: gateway base URLs that do, best first.
+    public var providers: [String: [String]]
+
+    public init(execution: String, leaseExpires: Date, step: StepAssignment, providers: [String: [String]] = [:]) {
+        self.execution = execution
+        self.leaseExpires = leaseExpires
+        self.step = step
+        self.providers = providers
+    }
+}
+
+/// `POST /api/v1/executions/{id}/report`.
+public struct ExecutionReport: Codable, Sendable, Hashable {
+    public var outcome: StepOutcome
+    public init(outcome: StepOutcome) { self.outcome = outcome }
+}
+
+/// The answer to a report: recorded now, or recorded before (a retry).
+public struct ReportResponse: Codable, Sendable, Hashable {
+    public var recorded: Bool
+    public var duplicate: Bool
+    public init(recorded: Bool, duplicate: Bool) {
+        self.recorded = recorded
+        self.duplicate = duplicate
+    }
+}
+
+/// A node as `GET /api/v1/nodes` and `shoal node list` show it.
+public struct NodeInfo: Codable, Sendable, Hashable {
+    public var id: String
+    public var url: String
+    /// `ready`, `draining` or `down`.
+    public var state: String
+    public var labels: [String: String]
+    public var capacity: Capacity
+    public var free: Capacity?
+    public var pins: Int
+    public var pinnedBytes: Int64
+    public var running: Int
+    public var lastHeartbeat: Date?
+
+    public init(id: String, url: String, state: String, labels: [String: String], capacity: Capacity, free: Capacity?,
+                pins: Int, pinnedBytes: Int64, running: Int, lastHeartbeat: Date?) {
+        self.id = id
+        self.url = url
+        self.state = state
+        self.labels = labels
+        self.capacity = capacity
+        self.free = free
+        self.pins = pins
+        self.pinnedBytes = pinnedBytes
+        self.running = running
+        self.lastHeartbeat = lastHeartbeat
+    }
+}
