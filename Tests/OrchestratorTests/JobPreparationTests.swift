@@ -110,7 +110,7 @@ struct JobPreparationTests {
         #expect(try StoredSpec.decode(stored.spec, job: job.id) == prepared.spec)
         let task = try store.task(job: job.id, id: "count")
         // The task reads only a pipeline input, so its recipe key is known at submit time.
-        let recipe = try Recipe(task: prepared.spec.tasks[0], tool: prepared.tools["count"], inputs: prepared.inputs)
+        let recipe = try Recipe(task: prepared.spec.tasks[0], in: prepared.spec, tool: prepared.tools["count"], inputs: prepared.inputs)
         #expect(task.recipe == (try recipe.cid()))
     }
 }

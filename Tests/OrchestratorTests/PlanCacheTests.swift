@@ -45,7 +45,7 @@ struct PlanCacheTests {
         let world = try World()
         let plan = try world.plan()
         let prepared = try JobPreparation.hashOnly(world.spec)
-        let recipe = try Recipe(task: prepared.spec.tasks[0], tool: prepared.tools["count"], inputs: ["c": prepared.inputs["corpus"]!])
+        let recipe = try Recipe(task: prepared.spec.tasks[0], in: prepared.spec, tool: prepared.tools["count"], inputs: ["c": prepared.inputs["corpus"]!])
         #expect(plan["count"]??.recipeKey == (try recipe.cid()).string)
         #expect(plan["count"]??.hit == false)
         #expect(plan["report"]! == nil)             // reads count's output, which nothing made yet
@@ -57,7 +57,7 @@ struct PlanCacheTests {
     @Test func aRecordedStepMakesAHitAndItsOutputsFeedTheNextKey() throws {
         let world = try World()
         let prepared = try JobPreparation(repo: world.repo).prepare(world.spec)
-        let recipe = try Recipe(task: prepared.spec.tasks[0], tool: prepared.tools["count"], inputs: ["c": prepared.inputs["corpus"]!])
+        let recipe = try Recipe(task: prepared.spec.tasks[0], in: prepared.spec, tool: prepared.tools["count"], inputs: ["c": prepared.inputs["corpus"]!])
         let identity = try NodeIdentity(seed: [UInt8](repeating: 1, count: 32))
         let output = Block(bytes: Array("2\n".utf8), codec: .raw)
         try world.repo.write { writer in
@@ -71,7 +71,7 @@ struct PlanCacheTests {
         let plan = try world.plan()
         #expect(plan["count"]??.hit == true)
         let report = try #require(plan["report"] ?? nil)
-        let reportRecipe = try Recipe(task: prepared.spec.tasks[1], tool: nil, inputs: ["n": output.cid])
+        let reportRecipe = try Recipe(task: prepared.spec.tasks[1], in: prepared.spec, tool: nil, inputs: ["n": output.cid])
         #expect(report.recipeKey == (try reportRecipe.cid()).string)
         #expect(!report.hit)
         #expect(try world.plan(noCache: true)["count"]??.hit == false)

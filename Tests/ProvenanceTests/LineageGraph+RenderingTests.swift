@@ -28,10 +28,16 @@ struct LineageGraphRenderingTests {
         return (graph, fixture)
     }
 
+    /// Set `SHOAL_UPDATE_SNAPSHOTS=1` to rewrite the snapshots after a deliberate change (then
+    /// review the diff: only what the change explains may differ).
     @Test(arguments: LineageFormat.allCases)
     func matchesItsSnapshot(_ format: LineageFormat) throws {
-        let expected = try String(contentsOf: Self.snapshots.appendingPathComponent("lineage.\(format.rawValue)"), encoding: .utf8)
+        let file = Self.snapshots.appendingPathComponent("lineage.\(format.rawValue)")
         let actual = try Self.graph().0.rendered(as: format)
+        if ProcessInfo.processInfo.environment["SHOAL_UPDATE_SNAPSHOTS"] == "1" {
+            try actual.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
         #expect(actual == expected)
     }
 

@@ -142,13 +142,26 @@ struct SandboxTests {
         let mountsBefore = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         let logs = try TemporaryFolder("cleanup")
         defer { logs.remove() }
-        var spec = SandboxSpec(command: ["sh", "-c", "cat /proc/self/mountinfo | wc -l; sleep 0.5"])
+        // The step waits (at most 20 s) until the test creates `go` in its input folder, so the
+        // check below happens while it runs however loaded the machine is.
+        let signal = try TemporaryFolder("cleanup-signal")
+        defer { signal.remove() }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: signal.path)
+        var spec = SandboxSpec(command: [
+            "sh", "-c", "cat /proc/self/mountinfo | wc -l; i=0; while [ ! -e /inputs/signal/go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done",
+        ])
+        spec.inputs = ["signal": signal.path]
         spec.logDirectory = logs.path
         let process = try await Sandbox.start(spec)
-        try await Task.sleep(for: .milliseconds(250))
-        #expect(!CgroupFolders.groups(ofLauncher: process.launcherPID).isEmpty, "the run's groups exist while it runs")
+        var groups: [String] = []
+        for _ in 0..<200 where groups.isEmpty {
+            groups = CgroupFolders.groups(ofLauncher: process.launcherPID)
+            if groups.isEmpty { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(!groups.isEmpty, "the run's groups exist while it runs")
         // The sandbox's mounts live in its own mount namespace: the host never sees them.
         #expect(try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) == mountsBefore)
+        _ = try signal.write("go", "")
         let result = try await process.result()
         #expect(result.succeeded)
         #expect(CgroupFolders.groups(ofLauncher: process.launcherPID).isEmpty)

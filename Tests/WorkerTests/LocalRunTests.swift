@@ -85,7 +85,15 @@ struct LocalRunTests {
     @Test func aRunBeingDrivenElsewhereCannotBeResumed() async throws {
         let world = try PipelineWorld()
         let first = try await world.run()
-        let lock = try RunLock(home: WorkerHome(world.home), job: first.run)
+        // Another test in this process may be spawning a child at this moment; until it execs, the
+        // child shares the finished run's lock description (flock), so take the lock with a short,
+        // bounded retry.
+        var taken: RunLock?
+        for _ in 0..<50 where taken == nil {
+            taken = try? RunLock(home: WorkerHome(world.home), job: first.run)
+            if taken == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let lock = try #require(taken)
         await #expect { try await LocalRun.run(.resume(first.run), options: world.options()) }
             throws: { ($0 as? WorkerError)?.code == .runBusy }
         withExtendedLifetime(lock) {}

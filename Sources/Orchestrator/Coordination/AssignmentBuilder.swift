@@ -42,7 +42,7 @@ struct AssignmentBuilder: Sendable {
         for name in producers.keys.sorted() where !parents.contains(producers[name]!) { parents.append(producers[name]!) }
         let recipe: Recipe
         do {
-            recipe = try Recipe(task: task, tool: try tool(of: task), inputs: inputs)
+            recipe = try Recipe(task: task, in: spec, tool: try tool(of: task), inputs: inputs)
         } catch let error as OrchestratorError {
             throw error
         } catch {

@@ -1,4 +1,6 @@
+import IPLD
 import Pipeline
+import Provenance
 import UnixFS
 
 /// How a step's outputs are added as CIDs: the pipeline's `import:` settings, as a Codable value
@@ -33,5 +35,27 @@ public struct OutputImport: Sendable, Hashable, Codable {
         try ImportProfile(
             cidVersion: cidVersion, rawLeaves: rawLeaves, chunker: chunkSize.map { "size-\($0)" },
             trickle: layout == ImportSettings.Layout.trickle.rawValue)
+    }
+}
+
+extension OutputImport {
+    /// The settings as a recipe records them, resolved to the values the import will use, so a
+    /// change of Shoal's defaults is a change of recipe rather than a silent cache hit.
+    public func recipeValue() throws -> IPLDMap {
+        let profile = try profile()
+        return [
+            "cidVersion": .int(Int(profile.cidVersion.rawValue)),
+            "rawLeaves": .bool(profile.rawLeaves),
+            "chunkSize": .int(profile.chunker.maxChunkSize),
+            "layout": .string(profile.layout.rawValue),
+        ]
+    }
+}
+
+extension Recipe {
+    /// The recipe of `task`, one of `spec`'s tasks, recording the spec's output import settings.
+    public init(task: TaskSpec, in spec: PipelineSpec, tool: CID?, inputs: [String: CID]) throws {
+        try self.init(task: task, tool: tool, inputs: inputs,
+                      importSettings: try OutputImport(spec.importSettings).recipeValue())
     }
 }

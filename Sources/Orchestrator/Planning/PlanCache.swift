@@ -39,7 +39,7 @@ public enum PlanCache {
                 }
             }
             guard inputs.count == task.inputs.count else { continue }
-            let recipe = try Recipe(task: task, tool: prepared.tools[id], inputs: inputs)
+            let recipe = try Recipe(task: task, in: prepared.spec, tool: prepared.tools[id], inputs: inputs)
             let key = try recipe.cid()
             let hit = task.cache && !noCache ? try Memoization.reusableStep(for: key, index: index, source: source) : nil
             if let hit { knownOutputs[id] = hit.step.outputs }

@@ -168,6 +168,6 @@ public struct PreparedJob: Sendable {
             guard case .pipelineInput(let name) = input.source, let cid = inputs[name] else { return nil }
             cids[input.name] = cid
         }
-        return try Recipe(task: task, tool: tools[task.id], inputs: cids)
+        return try Recipe(task: task, in: spec, tool: tools[task.id], inputs: cids)
     }
 }

@@ -17,9 +17,14 @@ extension Recipe {
     ///   - tool: The tool folder's CID (`nil` when the task has no tool).
     ///   - inputs: The CID of every input of the task, by input name.
     ///   - engine: The engine that will run it (default ``sandboxEngine``).
+    ///   - importSettings: How the outputs will be added (resolved, so a change of Shoal's defaults
+    ///     is a change of recipe); the task's declared outputs are recorded too.
     /// - Throws: ``ProvenanceError/Code/invalidObject`` when an input has no CID, and the
     ///   renderer's ``PipelineError`` when a placeholder cannot be filled.
-    public init(task: TaskSpec, tool: CID?, inputs: [String: CID], engine: String = Recipe.sandboxEngine) throws {
+    public init(
+        task: TaskSpec, tool: CID?, inputs: [String: CID], engine: String = Recipe.sandboxEngine,
+        importSettings: IPLDMap = [:]
+    ) throws {
         for input in task.inputs where inputs[input.name] == nil {
             throw ProvenanceError(.invalidObject, "task '\(task.id)': input '\(input.name)' has no CID yet")
         }
@@ -30,7 +35,8 @@ extension Recipe {
         let command = try TemplateRenderer.render(task, inputCIDs: inputs)
         self.init(
             tool: tool, run: command.run, inputs: inputs, params: Self.ipld(task.params), env: command.env,
-            engine: engine, limits: Self.limits(task.resources, network: task.network))
+            engine: engine, limits: Self.limits(task.resources, network: task.network), outputs: task.outputs,
+            importSettings: importSettings)
     }
 
     /// The `limits` map of a task's resources and network policy.

@@ -11,7 +11,8 @@ import IPLD
 /// ```
 /// { type: "shoal.recipe/1", tool: &bafy…, run: ["python3", "dedupe.py", "--threshold", "0.95"],
 ///   inputs: {corpus: &bafk…}, params: {threshold: 0.95}, env: {}, engine: "shoal-sandbox/1",
-///   limits: {memory: 536870912, network: "none"} }
+///   limits: {memory: 536870912, network: "none"}, outputs: ["clean", "report"],
+///   import: {cidVersion: 1, rawLeaves: true, chunkSize: 262144, layout: "balanced"} }
 /// ```
 ///
 /// Build one from a pipeline task with ``init(task:tool:inputs:engine:)``.
@@ -36,10 +37,16 @@ public struct Recipe: ProvenanceObject {
     /// Limits that can change the result: `cpu`, `memory` and `disk` (bytes), `timeoutMs`,
     /// `pids` and `network` (`none` or `loopback`); unset limits are absent.
     public var limits: IPLDMap
+    /// The declared output folders, sorted: a step reused from cache must have made every one.
+    public var outputs: [String]
+    /// How output folders become CIDs (`cidVersion`, `rawLeaves`, `chunkSize`, `layout`): the same
+    /// bytes imported with other settings get other CIDs, so the settings are part of the computation.
+    public var importSettings: IPLDMap
 
     public init(
         tool: CID?, run: [String], inputs: [String: CID] = [:], params: IPLDMap = [:],
-        env: [String: String] = [:], engine: String, limits: IPLDMap = [:]
+        env: [String: String] = [:], engine: String, limits: IPLDMap = [:], outputs: [String] = [],
+        importSettings: IPLDMap = [:]
     ) {
         self.tool = tool
         self.run = run
@@ -48,11 +55,14 @@ public struct Recipe: ProvenanceObject {
         self.env = env
         self.engine = engine
         self.limits = limits
+        self.outputs = outputs.sorted()
+        self.importSettings = importSettings
     }
 
     /// The field names, which `Specs/provenance.ipldsch` must list too.
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, tool, run, inputs, params, env, engine, limits
+        case type, tool, run, inputs, params, env, engine, limits, outputs
+        case importSettings = "import"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,5 +75,7 @@ public struct Recipe: ProvenanceObject {
         env = try container.decode([String: String].self, forKey: .env)
         engine = try container.decode(String.self, forKey: .engine)
         limits = try container.decode(IPLDMap.self, forKey: .limits)
+        outputs = try container.decode([String].self, forKey: .outputs)
+        importSettings = try container.decode(IPLDMap.self, forKey: .importSettings)
     }
 }
