@@ -6,9 +6,9 @@ struct ShoalBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shoal-bench",
         abstract: "Shoal benchmarks: each prints its figures next to a baseline measured in the same run.",
-        subcommands: [AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self, GatewayBenchmark.self]
         subcommands: [
-            AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self, RunBenchmark.self,
+            AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self,
+            GatewayBenchmark.self, RunBenchmark.self,
         ]
     )
 }
