@@ -100,8 +100,9 @@ struct JobPreparationTests {
         #expect(try world.repo.pins().map(\.cid) == [tool])
         #expect(prepared.spec.tasks[0].tool == .cid(tool))
         // Both paths added, each once, with the same CIDs prepare gives.
-        let both = try JobPreparation(repo: world.repo).addLocalPaths(try world.spec())
-        let full = try JobPreparation.hashOnly(try world.spec())
+        let local = try world.spec()
+        let both = try JobPreparation(repo: world.repo).addLocalPaths(local)
+        let full = try JobPreparation.hashOnly(local)
         #expect(Set(both.addedRoots) == [full.inputs["corpus"]!, full.tools["count"]!])
         #expect(both.addedRoots.count == 2)
     }
