@@ -56,7 +56,8 @@ public final class Requester: Sendable {
     let supervisor: JobSupervisor
     let reaper: LeaseReaper
     let logs: LogStore
-    let client: HTTPClient
+    /// The HTTP client of output fetches, alive while ``run(gracefulShutdownSignals:)`` runs.
+    let client = ClientHolder()
     let providers: ProviderDirectory
     let outputs: OutputFetcher
 
@@ -101,7 +102,6 @@ public final class Requester: Sendable {
             store: store, dispatcher: dispatcher, catalog: catalog, configuration: configuration, events: events,
             onShutdown: { board.interrupt() })
         _ = (claims, logBell)
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: BlockFetcher.httpConfiguration())
         let bound = self.bound
         providers = ProviderDirectory(registry: registry, repo: repo, selfURL: {
             configuration.advertisedURL ?? bound.current ?? "http://\(configuration.host):\(configuration.port)"
@@ -144,13 +144,17 @@ public final class Requester: Sendable {
             // Nobody waits for a URL that will never come.
             bound.release()
         }
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: BlockFetcher.httpConfiguration())
+        client.set(httpClient)
         do {
             try await serviceGroup.run()
         } catch {
-            try? await client.shutdown()
+            client.set(nil)
+            try? await httpClient.shutdown()
             throw error
         }
-        try await client.shutdown()
+        client.set(nil)
+        try await httpClient.shutdown()
     }
 
     /// Starts a graceful shutdown of ``run(gracefulShutdownSignals:)``.
@@ -190,6 +194,13 @@ public final class Requester: Sendable {
             throw RequesterError(.badRequest, "cannot use --tls-cert \(tls.certificate) / --tls-key \(tls.privateKey): \(error)")
         }
     }
+}
+
+/// The requester's HTTP client while it runs (created in `run`, shut down when it returns).
+final class ClientHolder: Sendable {
+    private let state = Mutex<HTTPClient?>(nil)
+    var current: HTTPClient? { state.withLock { $0 } }
+    func set(_ client: HTTPClient?) { state.withLock { $0 = client } }
 }
 
 /// The URL the server listens on, once it does, and who waits for it.

@@ -1,4 +1,5 @@
 import Gateway
+import HTTPTypes
 import Hummingbird
 import PoolAPI
 
@@ -19,37 +20,58 @@ import PoolAPI
 struct RequesterRoutes: Sendable {
     let requester: Requester
 
-    func register(on router: Router<RequesterContext>) {
-        router.get(RouterPath(PoolAPI.Path.health)) { _, _ in try health() }
-        router.get(RouterPath(PoolAPI.Path.metrics)) { _, context in try metrics(context) }
+    /// One registered route: its method and path template (`/api/v1/jobs/{job}`), as the
+    /// contract names them.
+    struct Entry: Hashable, Sendable, CustomStringConvertible {
+        var method: String
+        var path: String
+        var description: String { "\(method) \(path)" }
+    }
+
+    /// Adds every route to `router` and returns them (the contract test compares the list with
+    /// `Specs/openapi.yaml`).
+    @discardableResult
+    func register(on router: Router<RequesterContext>) -> [Entry] {
+        var entries: [Entry] = []
+        func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, RequesterContext) async throws -> Response) {
+            router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
+            let template = path.split(separator: "/", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            entries.append(Entry(method: method.rawValue, path: template))
+        }
+        add(.get, PoolAPI.Path.health) { _, _ in try health() }
+        add(.get, PoolAPI.Path.metrics) { _, context in try metrics(context) }
 
         let api = PoolAPI.prefix
-        router.post("\(api)/jobs") { request, context in try await submit(request, context) }
-        router.get("\(api)/jobs") { request, context in try listJobs(request, context) }
-        router.get("\(api)/jobs/:job") { _, context in try jobStatus(context) }
-        router.post("\(api)/jobs/:job/cancel") { _, context in try await cancel(context) }
-        router.get("\(api)/jobs/:job/events") { request, context in try await jobEvents(request, context) }
-        router.get("\(api)/jobs/:job/logs") { request, context in try await jobLogs(request, context) }
-        router.get("\(api)/nodes") { _, context in try nodes(context) }
-        router.get("\(api)/lineage/:cid") { request, context in try await lineage(request, context) }
-        router.get("\(api)/verify/:cid") { _, context in try await verify(context) }
-        router.post("\(api)/blocks") { request, context in try await uploadBlocks(request, context) }
+        add(.post, "\(api)/jobs") { request, context in try await submit(request, context) }
+        add(.get, "\(api)/jobs") { request, context in try listJobs(request, context) }
+        add(.get, "\(api)/jobs/:job") { _, context in try jobStatus(context) }
+        add(.post, "\(api)/jobs/:job/cancel") { _, context in try await cancel(context) }
+        add(.get, "\(api)/jobs/:job/events") { request, context in try await jobEvents(request, context) }
+        add(.get, "\(api)/jobs/:job/logs") { request, context in try await jobLogs(request, context) }
+        add(.get, "\(api)/nodes") { _, context in try nodes(context) }
+        add(.get, "\(api)/lineage/:cid") { request, context in try await lineage(request, context) }
+        add(.get, "\(api)/verify/:cid") { _, context in try await verify(context) }
+        add(.post, "\(api)/blocks") { request, context in try await uploadBlocks(request, context) }
 
-        router.post("\(api)/tokens") { request, context in try await createToken(request, context) }
-        router.get("\(api)/tokens") { _, context in try listTokens(context) }
-        router.delete("\(api)/tokens/:token") { _, context in try revokeToken(context) }
+        add(.post, "\(api)/tokens") { request, context in try await createToken(request, context) }
+        add(.get, "\(api)/tokens") { _, context in try listTokens(context) }
+        add(.delete, "\(api)/tokens/:token") { _, context in try revokeToken(context) }
 
-        router.post("\(api)/nodes/join") { request, context in try await join(request, context) }
-        router.post("\(api)/nodes/:node/heartbeat") { request, context in try await heartbeat(request, context) }
-        router.post("\(api)/nodes/:node/claim") { request, context in try await claim(request, context) }
-        router.post("\(api)/nodes/:node/leave") { _, context in try leave(context) }
-        router.post("\(api)/executions/:execution/report") { request, context in try await report(request, context) }
-        router.post("\(api)/executions/:execution/logs") { request, context in try await appendLog(request, context) }
+        add(.post, "\(api)/nodes/join") { request, context in try await join(request, context) }
+        add(.post, "\(api)/nodes/:node/heartbeat") { request, context in try await heartbeat(request, context) }
+        add(.post, "\(api)/nodes/:node/claim") { request, context in try await claim(request, context) }
+        add(.post, "\(api)/nodes/:node/leave") { _, context in try leave(context) }
+        add(.post, "\(api)/executions/:execution/report") { request, context in try await report(request, context) }
+        add(.post, "\(api)/executions/:execution/logs") { request, context in try await appendLog(request, context) }
 
         let gateway = router.group()
             .add(middleware: BearerTokenMiddleware<RequesterContext>(verifier: requester.tokens))
             .add(middleware: OutputFetchMiddleware(fetcher: requester.outputs))
         GatewayRoutes(source: requester.repo, metrics: requester.metrics).register(on: gateway)
+        entries.append(Entry(method: "GET", path: "/ipfs/{cid}"))
+        entries.append(Entry(method: "HEAD", path: "/ipfs/{cid}"))
+        return entries
     }
 
     // MARK: Health and metrics

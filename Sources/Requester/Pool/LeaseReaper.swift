@@ -36,16 +36,14 @@ final class LeaseReaper: Service, Sendable {
     }
 
     func run() async throws {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: configuration.reaperInterval)
-            } catch {
-                break
-            }
-            do {
-                try sweep(now: Date())
-            } catch {
-                configuration.logger.error("lease sweep failed: \(error)")
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: self.configuration.reaperInterval)
+                do {
+                    try self.sweep(now: Date())
+                } catch {
+                    self.configuration.logger.error("lease sweep failed: \(error)")
+                }
             }
         }
     }

@@ -19,7 +19,7 @@ struct OutputFetcher: Sendable {
     let repo: Repo
     let registry: PoolRegistry
     let index: SQLiteProvenanceIndex
-    let client: HTTPClient
+    let client: ClientHolder
     let peerToken: String
     let logger: Logger
 
@@ -38,7 +38,7 @@ struct OutputFetcher: Sendable {
         {
             providers.append(GatewayProvider(url: maker.record.url, token: peerToken, name: maker.record.id))
         }
-        guard !providers.isEmpty else { return }
+        guard !providers.isEmpty, let client = client.current else { return }
         do {
             let summary = try await BlockFetcher(repo: repo, client: client, logger: logger)
                 .fetch(cid, from: providers, pin: true, pinName: "output")
