@@ -9,8 +9,12 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let hummingbirdTLS: Target.Dependency = .product(name: "HummingbirdTLS", package: "hummingbird")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 let package = Package(
     name: "Shoal",
@@ -33,6 +37,7 @@ let package = Package(
         .library(name: "Orchestrator", targets: ["Orchestrator"]),
         .library(name: "Worker", targets: ["Worker"]),
         .library(name: "PoolClient", targets: ["PoolClient"]),
+        .library(name: "Requester", targets: ["Requester"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -42,8 +47,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
     ],
     targets: [
         // Sizes and durations as people write them (`512MiB`, `1h30m`) and human renderings of figures.
@@ -99,7 +106,7 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "IPLD", "UnixFS", "BlockStore", "Pipeline", "Provenance", "JobStore", "Orchestrator", "Sandbox", "Units",
-                "Gateway", "PoolAPI", "PoolClient", hummingbird, asyncHTTPClient, serviceLifecycle, logging,
+                "Gateway", "PoolAPI", "PoolClient", hummingbird, asyncHTTPClient, serviceLifecycle, unixSignals, logging,
             ]
         ),
 
@@ -113,7 +120,18 @@ let package = Package(
         .target(
             name: "PoolClient",
             dependencies: [
-                "PoolAPI", "IPLD", "UnixFS", "BlockStore", "Pipeline", "Orchestrator", "Provenance", "Gateway", asyncHTTPClient,
+                "PoolAPI", "IPLD", "UnixFS", "BlockStore", "Pipeline", "Orchestrator", "Provenance", "Gateway", asyncHTTPClient, nioSSL,
+                logging,
+            ]
+        ),
+
+        // The requester (`shoal serve`): the pool's HTTP service (client and worker API, tokens,
+        // uploaded blocks), the pool dispatcher with its placement loop and lease reaper, metrics.
+        .target(
+            name: "Requester",
+            dependencies: [
+                "IPLD", "BlockStore", "Pipeline", "Provenance", "JobStore", "Orchestrator", "Scheduling", "Gateway",
+                "PoolAPI", "Units", hummingbird, hummingbirdTLS, nioSSL, asyncHTTPClient, prometheus, serviceLifecycle, unixSignals,
                 logging,
             ]
         ),
@@ -123,7 +141,7 @@ let package = Package(
             name: "ShoalCLI",
             dependencies: [
                 "IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", "JobStore", "Orchestrator",
-                "Worker", "PoolAPI", "PoolClient", "Gateway", argumentParser,
+                "Worker", "Requester", "PoolAPI", "PoolClient", "Gateway", argumentParser,
             ]
         ),
 
@@ -179,6 +197,13 @@ let package = Package(
                 "Worker", "Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "Sandbox", "CSandbox", "IPLD",
                 "ShoalTesting", "PoolAPI", "PoolClient", "Gateway", "UnixFS", hummingbird, asyncHTTPClient, serviceLifecycle,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "RequesterTests",
+            dependencies: [
+                "Requester", "PoolAPI", "Orchestrator", "JobStore", "Scheduling", "Gateway", "BlockStore", "Provenance",
+                "Pipeline", "IPLD", "UnixFS", "ShoalTesting", hummingbird, asyncHTTPClient, serviceLifecycle, logging,
             ]
         ),
         // Runs the built `shoal` (and its launcher) as real processes; depends on both so they are built.

@@ -84,6 +84,8 @@ public struct TaskStatus: Codable, Sendable, Hashable {
     public var step: String?
     /// Why it failed or is waiting (`timeout`, `missing-output`, a placement reason, …).
     public var reason: String?
+    /// A one-line explanation for people (`exited with code 3`, `dependency 'clean' failed`).
+    public var message: String?
     public var stderrTail: String?
 
     public init(id: String, state: String, node: String? = nil, attempts: Int, cached: Bool? = nil,

@@ -27,6 +27,7 @@ struct Shoal: AsyncParsableCommand {
             Add.self, Cat.self, Get.self, Ls.self, PinGroup.self, GC.self, RepoGroup.self, DAGGroup.self, CARGroup.self,
             Validate.self, Plan.self, SandboxCommand.self, Id.self,
             Run.self, Runs.self, Logs.self, Lineage.self, Verify.self, ProvenanceGroup.self,
+            Serve.self,
             WorkerCommand.self, JobGroup.self, NodeGroup.self, TokenGroup.self, DevCluster.self,
         ]
     )
