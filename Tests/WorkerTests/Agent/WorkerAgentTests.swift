@@ -194,6 +194,10 @@ import UnixFS
                     #expect(withheld?.code == .notFound)
                 }
                 #expect(try await peer.health().node == agent.identity.didKey.string)
+                let metrics = try await peer.metrics()
+                #expect(metrics.contains("shoal_worker_input_bytes_total{source=\"fetched\"} 0"))
+                #expect(metrics.contains("shoal_worker_gateway_refused_total{status=\"404\"} 2"))
+                #expect(metrics.contains("shoal_worker_slots 2"))
             }
         }
         // The private mark persists and the pin is reported as private.

@@ -37,7 +37,9 @@ enum JobText {
     static func failures(_ job: JobStatus) -> [String] {
         var lines: [String] = []
         for task in job.tasks where task.state == "failed" {
-            lines.append("task '\(task.id)' failed (\(task.reason ?? "failed"))\(task.node.map { " on \(node($0))" } ?? "")")
+            var line = "task '\(task.id)' failed (\(task.reason ?? "failed"))\(task.node.map { " on \(node($0))" } ?? "")"
+            if let message = task.message, !message.isEmpty { line += ": \(message)" }
+            lines.append(line)
             if let tail = task.stderrTail, !tail.isEmpty {
                 for line in tail.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("  | \(line)") }
             }
@@ -50,6 +52,7 @@ enum JobText {
     static func event(_ event: JobEventMessage) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
-        return "\(formatter.string(from: event.time)) \(event.kind)\(event.task.map { " \($0)" } ?? ""): \(event.message)"
+        let head = "\(formatter.string(from: event.time)) \(event.kind)\(event.task.map { " \($0)" } ?? "")"
+        return event.message.isEmpty ? head : head + ": " + event.message
     }
 }

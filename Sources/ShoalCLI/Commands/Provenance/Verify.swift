@@ -94,7 +94,7 @@ extension Shoal {
                 try Output.json(Document(report: result.report.document, reruns: nil, passed: passed))
             } else {
                 print(result.report.text, terminator: "")
-                print("checked here: \(result.blocks) provenance blocks, \(result.trusted.count) trusted keys (the pool's nodes); data DAGs not re-hashed")
+                print("checked here: \(result.blocks) provenance blocks, \(result.trusted.count) trusted keys (the pool's nodes and this node's); data DAGs not re-hashed")
             }
             if !passed { throw ExitCode.failure }
         }
