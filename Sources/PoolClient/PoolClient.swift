@@ -79,6 +79,10 @@ public struct PoolClient: Sendable {
             redirectConfiguration: .disallow,
             timeout: .init(connect: configuration.connectTimeout),
             decompression: .disabled)
+        // A refused connection fails the call at once instead of being retried until the connect
+        // timeout: callers that should wait (joins, reports, a client watching a job) retry with
+        // their own backoff, and a block fetch falls back to the next provider sooner.
+        http.connectionPool.retryConnectionEstablishment = false
         if configuration.usesTLS {
             var tls = TLSConfiguration.makeClientConfiguration()
             if let path = configuration.caCertificate {
