@@ -33,9 +33,45 @@ public struct JobWatcher: Sendable {
     /// Waits until job `id` ends and returns its final status; `onEvent` gets each event once,
     /// in order.
     ///
+    /// With `onLogLine`, the stdout and stderr of every task that starts running are followed
+    /// too (`GET /api/v1/jobs/{id}/logs?follow=true`) and handed over a line at a time as the
+    /// task writes them. Logs are a courtesy: a broken log stream does not fail the wait, and
+    /// once the job has ended its streams get a few seconds to deliver their last lines.
+    ///
     /// - Throws: ``PoolClientError`` (`notFound` for an unknown job; `unreachable` once the
     ///   requester stayed away longer than ``patience``); `CancellationError` when cancelled.
-    public func wait(job id: String, onEvent: (@Sendable (JobEventMessage) -> Void)? = nil) async throws -> JobStatus {
+    public func wait(
+        job id: String, onEvent: (@Sendable (JobEventMessage) -> Void)? = nil,
+        onLogLine: (@Sendable (_ task: String, _ stream: PoolClient.LogStream, _ line: String) -> Void)? = nil
+    ) async throws -> JobStatus {
+        try await withThrowingTaskGroup(of: Bool.self) { followers in
+            var following = Set<String>()
+            let status = try await poll(job: id) { event in
+                onEvent?(event)
+                guard let onLogLine, event.kind == "task.running", let task = event.task, following.insert(task).inserted else { return }
+                for stream in PoolClient.LogStream.allCases {
+                    followers.addTask {
+                        await self.follow(job: id, task: task, stream: stream, onLogLine)
+                        return true
+                    }
+                }
+            }
+            // The streams end with their tasks; give the last bytes a few seconds to arrive.
+            var open = following.count * PoolClient.LogStream.allCases.count
+            if open > 0 {
+                followers.addTask {
+                    try await Task.sleep(for: .seconds(5))
+                    return false
+                }
+                while open > 0, let follower = try? await followers.next(), follower { open -= 1 }
+            }
+            followers.cancelAll()
+            return status
+        }
+    }
+
+    /// The event loop of ``wait(job:onEvent:onLogLine:)``.
+    func poll(job id: String, onEvent: (JobEventMessage) -> Void) async throws -> JobStatus {
         var after = 0
         var backoff = Backoff()
         var failingSince: ContinuousClock.Instant?
@@ -44,7 +80,7 @@ public struct JobWatcher: Sendable {
                 let events = try await client.events(job: id, after: after, wait: pollSeconds)
                 for event in events.sorted(by: { $0.seq < $1.seq }) where event.seq > after {
                     after = event.seq
-                    onEvent?(event)
+                    onEvent(event)
                 }
                 let status = try await client.job(id)
                 if Self.terminalStates.contains(status.state) { return status }
@@ -58,6 +94,40 @@ public struct JobWatcher: Sendable {
                 try await Task.sleep(for: backoff.next())
             }
         }
+    }
+
+    /// Follows one stream of one task, handing over complete lines (and the last partial one).
+    func follow(
+        job: String, task: String, stream: PoolClient.LogStream,
+        _ onLine: @escaping @Sendable (String, PoolClient.LogStream, String) -> Void
+    ) async {
+        let pending = LineBuffer()
+        try? await client.followLogs(job: job, task: task, stream: stream) { bytes in
+            for line in pending.append(bytes) { onLine(task, stream, line) }
+        }
+        if let rest = pending.rest() { onLine(task, stream, rest) }
+    }
+}
+
+/// Splits a byte stream into lines (without their newline), keeping a partial last line.
+final class LineBuffer: @unchecked Sendable {
+    private var bytes: [UInt8] = []
+
+    /// The complete lines `chunk` finishes.
+    func append(_ chunk: [UInt8]) -> [String] {
+        bytes += chunk
+        var lines: [String] = []
+        while let newline = bytes.firstIndex(of: 0x0A) {
+            lines.append(String(decoding: bytes[..<newline], as: UTF8.self))
+            bytes.removeSubrange(...newline)
+        }
+        return lines
+    }
+
+    /// What is left after the last newline, if anything.
+    func rest() -> String? {
+        defer { bytes = [] }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 }
 

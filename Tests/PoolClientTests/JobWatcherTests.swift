@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import PoolAPI
 import Synchronization
 import Testing
@@ -77,5 +78,49 @@ import Testing
         #expect(delays.allSatisfy { $0 <= .milliseconds(1200) })
         backoff.reset()
         #expect(backoff.next() <= .milliseconds(120))
+    }
+}
+
+@Suite struct JobWatcherLogTests {
+    @Test func theOutputOfEachRunningTaskIsHandedOverLineByLine() async throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let router = Router()
+        let reads = Mutex(0)
+        router.get("/api/v1/jobs/:job/events") { _, _ in
+            try json([JobEventMessage(seq: 1, time: start, kind: "task.running", task: "a", message: "")])
+        }
+        router.get("/api/v1/jobs/:job") { _, _ in
+            let read = reads.withLock { count in count += 1; return count }
+            return try json(JobStatus(id: "j1", name: "p", state: read < 3 ? "running" : "succeeded", created: start, tasks: []))
+        }
+        router.get("/api/v1/jobs/:job/logs") { request, _ in
+            let stream = request.uri.queryParameters["stream"].map(String.init) ?? ""
+            return Response(status: .ok, body: ResponseBody { writer in
+                for piece in stream == "stdout" ? ["one\ntw", "o\nthree"] : ["warning\n"] {
+                    try await writer.write(ByteBuffer(string: piece))
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        let lines = try await withServer(router) { url in
+            try await withClient(url) { client in
+                let lines = Mutex<[String]>([])
+                _ = try await JobWatcher(client: client, pollSeconds: 0).wait(job: "j1", onLogLine: { task, stream, line in
+                    lines.withLock { $0.append("\(task) \(stream.rawValue) \(line)") }
+                })
+                return lines.withLock { $0 }
+            }
+        }
+        #expect(lines.filter { $0.contains("stdout") } == ["a stdout one", "a stdout two", "a stdout three"])
+        #expect(lines.filter { $0.contains("stderr") } == ["a stderr warning"])
+    }
+
+    @Test func lineBufferKeepsPartialLines() {
+        let buffer = LineBuffer()
+        #expect(buffer.append(Array("a\nb".utf8)) == ["a"])
+        #expect(buffer.append(Array("c\n\nd".utf8)) == ["bc", ""])
+        #expect(buffer.rest() == "d")
+        #expect(buffer.rest() == nil)
     }
 }
