@@ -98,6 +98,34 @@ struct PoolCommandsTests {
         #expect(!invalid.stderr.contains("Fatal"))
     }
 
+    @Test func logsFollowARunningTaskAndCancelStopsItOnItsWorker() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        try pool.folder.write("corpus.txt", text: "x\n")
+        var corpus = ""
+        let worker = try pool.addWorker("w1") { corpus = try $0.run(["add", "-Q", pool.folder.file("corpus.txt")]).line }
+        // Two lines a little apart, then the task runs until it is cancelled.
+        let spec = try Self.writeSpec(pool, input: corpus, script: "echo one\nsleep 0.5\necho two\nsleep 600\n")
+        let job = try pool.client.run(["job", "submit", spec, "--json"]).json()["job"] as? [String: Any]
+        let id = try #require(job?["id"] as? String)
+        let follow = try pool.client.start(["job", "logs", id, "count", "--follow"])
+        try waitUntil("the task writes its second line") {
+            try pool.client.run(["job", "logs", id, "count"]).stdout == "one\ntwo\n"
+        }
+        let cancelled = try pool.client.run(["job", "cancel", id])
+        #expect(cancelled.succeeded && cancelled.stdout.contains("cancelled"), "\(cancelled)")
+        let followed = follow.wait()  // the stream ends with the task
+        #expect(followed.stdout == "one\ntwo\n", "\(followed)")
+        // The worker stopped the step: its execution ended there (its journal entry is gone)
+        // long before the step's own 600 s.
+        try waitUntil("the worker stops the step") {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: worker.home + "/agent/executions")) ?? []
+            return entries.isEmpty
+        }
+        let status = try pool.client.run(["job", "status", id, "--json"]).json()
+        #expect(status["state"] as? String == "cancelled")
+    }
+
     @Test func nodeListAndTokensFromTheCLI() throws {
         let pool = try LocalPool()
         defer { pool.stop() }

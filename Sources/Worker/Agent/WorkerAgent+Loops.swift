@@ -81,7 +81,7 @@ extension WorkerAgent {
         let response = try await session.workerClient.join(request)
         session.record(response)
         inventory.acknowledge(pins)
-        logger.info("joined the pool at \(configuration.requester.url) as \(response.node) with \(pins.count) pins")
+        logger.info("joined the pool at \(configuration.requester.url) as \(response.node) with \(pins.count) pin\(pins.count == 1 ? "" : "s")")
         if !response.abandon.isEmpty {
             let stopped = await table.stop(response.abandon, reason: .requester)
             logger.info("abandoning \(response.abandon.count) execution(s) held before a restart\(stopped.isEmpty ? "" : "; stopped \(stopped.joined(separator: ", "))")")

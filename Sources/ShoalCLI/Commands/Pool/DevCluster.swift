@@ -14,7 +14,9 @@ extension Shoal {
                 $SHOAL_HOME/dev-cluster): `requester/` listens on the base port, `worker-<i>/` on the ports \
                 after it. A worker token is created, and $SHOAL_HOME/config.json is written so `shoal job`, \
                 `shoal node` and `shoal token` reach this requester from another terminal. Ctrl-C or SIGTERM \
-                stops every process (workers first) and removes that config.
+                stops every process (workers first) and removes that config. A worker that exits (killed to \
+                watch the pool recover, say) is reported and the rest keeps running; if the requester exits, \
+                everything stops.
                 """)
 
         @Option(help: "How many workers.") var workers = 3
@@ -36,7 +38,15 @@ extension Shoal {
             let url = "http://127.0.0.1:\(basePort)"
             let children = ChildProcesses()
             let stop = AsyncStream<String>.makeStream()
-            children.onUnexpectedExit = { name, status in stop.continuation.yield("\(name) exited with status \(status)") }
+            // A worker that dies (killed to watch the pool recover, say) is reported and the rest
+            // keeps running; without the requester there is no pool, so its end stops everything.
+            children.onUnexpectedExit = { name, status in
+                if name == "requester" {
+                    stop.continuation.yield("the requester exited with status \(status)")
+                } else {
+                    Output.note("\(name) exited with status \(status); the rest of the cluster keeps running")
+                }
+            }
             let signals = Self.watchSignals { stop.continuation.yield("stopping") }
             var settings: RequesterSettings?
             defer {
