@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Gateway
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -15,7 +16,7 @@ import PoolAPI
 /// the server's certificate is checked against the system roots, or only against
 /// ``Configuration/caCertificate`` when one is given (a pool with its own CA).
 ///
-/// The client owns an `HTTPClient`: call ``shutdown()`` when done, or use ``with(_:_:)``.
+/// The client owns its `HTTPClient`s: call ``shutdown()`` when done, or use ``with(_:_:)``.
 /// ``authorized(by:)`` gives a client that shares the connection pool but sends another token
 /// (a worker joins with its worker token, then uses its node credential).
 ///
@@ -60,8 +61,13 @@ public struct PoolClient: Sendable {
     }
 
     public let configuration: Configuration
-    /// The HTTP client calls go through (shared by clients made with ``authorized(by:)``).
+    /// The HTTP client API calls go through (shared by clients made with ``authorized(by:)``).
+    /// It has no read timeout, so long polls and log follows can wait.
     public let http: HTTPClient
+    /// The HTTP client for trustless-gateway fetches (``Gateway/BlockFetcher``): the fetcher's
+    /// configuration (connect timeout, a 30 s idle read timeout that catches a stalled
+    /// provider, no redirects) with the same trust roots as ``http``.
+    public let blocks: HTTPClient
     var logger: Logger
 
     /// The largest JSON answer accepted (a job status with thousands of tasks fits easily).
@@ -69,38 +75,45 @@ public struct PoolClient: Sendable {
     /// The largest error body read.
     static let maxErrorBytes = 64 << 10
 
-    /// A client with its own `HTTPClient`; call ``shutdown()`` when done.
+    /// A client with its own HTTP clients; call ``shutdown()`` when done.
     ///
     /// - Throws: ``PoolClientError/Code/configuration`` for a URL that is not `http(s)://host…`
     ///   or a CA certificate file that cannot be read.
     public static func make(_ configuration: Configuration, logger: Logger = Logger(label: "shoal.pool-client")) throws -> PoolClient {
         try Self.check(configuration)
-        var http = HTTPClient.Configuration(
+        let tls = try tlsConfiguration(configuration)
+        var api = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: configuration.connectTimeout),
             decompression: .disabled)
+        var fetching = BlockFetcher.httpConfiguration(connectTimeout: configuration.connectTimeout)
         // A refused connection fails the call at once instead of being retried until the connect
         // timeout: callers that should wait (joins, reports, a client watching a job) retry with
         // their own backoff, and a block fetch falls back to the next provider sooner.
-        http.connectionPool.retryConnectionEstablishment = false
-        if configuration.usesTLS {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if let path = configuration.caCertificate {
-                let certificates: [NIOSSLCertificate]
-                do {
-                    certificates = try NIOSSLCertificate.fromPEMFile(path)
-                } catch {
-                    throw PoolClientError(.configuration, "cannot read the CA certificate \(path): \(error)")
-                }
-                guard !certificates.isEmpty else {
-                    throw PoolClientError(.configuration, "\(path) holds no PEM certificate")
-                }
-                tls.trustRoots = .certificates(certificates)
-            }
-            http.tlsConfiguration = tls
+        api.connectionPool.retryConnectionEstablishment = false
+        fetching.connectionPool.retryConnectionEstablishment = false
+        api.tlsConfiguration = tls
+        fetching.tlsConfiguration = tls
+        return PoolClient(
+            configuration: configuration,
+            http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: api, backgroundActivityLogger: logger),
+            blocks: HTTPClient(eventLoopGroupProvider: .singleton, configuration: fetching, backgroundActivityLogger: logger),
+            logger: logger)
+    }
+
+    /// The TLS settings for `configuration`: the system roots, or only the given CA file.
+    static func tlsConfiguration(_ configuration: Configuration) throws -> TLSConfiguration? {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        guard let path = configuration.caCertificate else { return configuration.usesTLS ? tls : nil }
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            throw PoolClientError(.configuration, "cannot read the CA certificate \(path): \(error)")
         }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http, backgroundActivityLogger: logger)
-        return PoolClient(configuration: configuration, http: client, logger: logger)
+        guard !certificates.isEmpty else { throw PoolClientError(.configuration, "\(path) holds no PEM certificate") }
+        tls.trustRoots = .certificates(certificates)
+        return tls
     }
 
     /// Runs `body` with a new client and shuts it down afterwards, also when `body` throws.
@@ -118,14 +131,16 @@ public struct PoolClient: Sendable {
         return try result.get()
     }
 
-    init(configuration: Configuration, http: HTTPClient, logger: Logger) {
+    init(configuration: Configuration, http: HTTPClient, blocks: HTTPClient, logger: Logger) {
         self.configuration = configuration
         self.http = http
+        self.blocks = blocks
         self.logger = logger
     }
 
     /// Closes the connections. Clients made with ``authorized(by:)`` stop working too.
     public func shutdown() async throws {
+        try? await blocks.shutdown()
         try await http.shutdown()
     }
 
@@ -133,7 +148,7 @@ public struct PoolClient: Sendable {
     public func authorized(by token: String?) -> PoolClient {
         var configuration = configuration
         configuration.token = token
-        return PoolClient(configuration: configuration, http: http, logger: logger)
+        return PoolClient(configuration: configuration, http: http, blocks: blocks, logger: logger)
     }
 
     static func check(_ configuration: Configuration) throws {

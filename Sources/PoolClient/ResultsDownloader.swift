@@ -62,7 +62,7 @@ public struct ResultsDownloader: Sendable {
         for item in planned where FileManager.default.fileExists(atPath: item.path) {
             throw PoolClientError(.configuration, "\(item.path) already exists; choose another folder")
         }
-        let fetcher = BlockFetcher(repo: repo, client: client.http)
+        let fetcher = BlockFetcher(repo: repo, client: client.blocks)
         let provider = GatewayProvider(url: client.configuration.url, token: client.configuration.token, name: "requester")
         var written: [Written] = []
         for item in planned {

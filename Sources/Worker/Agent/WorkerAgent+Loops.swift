@@ -179,7 +179,7 @@ extension WorkerAgent {
         AssignmentRunner(
             repo: repo, index: store.provenanceIndex, runner: runner, home: home, session: session, inventory: inventory,
             counters: counters, journal: journal, table: table,
-            fetcher: BlockFetcher(repo: repo, client: session.workerClient.http, logger: logger), logger: logger,
+            fetcher: BlockFetcher(repo: repo, client: session.workerClient.blocks, logger: logger), logger: logger,
             outcomes: outcomes, logInterval: configuration.logInterval)
     }
 
