@@ -47,8 +47,11 @@ extension RequesterRoutes {
     }
 
     /// `POST /api/v1/blocks`: streams the CAR to a temporary file (413 past the limit), then
-    /// imports it with the block store's verifying import, which pins the roots. A block that
-    /// does not match its CID, a missing root or bad framing is a 400 and pins nothing.
+    /// imports it with the block store's verifying import. A block that does not match its CID,
+    /// a missing root or bad framing is a 400 and pins nothing. Then every root whose whole DAG
+    /// is here is pinned recursively; when one is not (a step links outputs that stay on the
+    /// worker), every block of the upload is pinned directly instead, so uploaded provenance is
+    /// kept without the data it names.
     func uploadBlocks(_ request: Request, _ context: RequesterContext) async throws -> Response {
         _ = try context.authentication.require([.client, .admin, .node])
         let limit = requester.configuration.limits.blockUpload
@@ -72,11 +75,29 @@ extension RequesterRoutes {
         let repo = requester.repo
         let summary: CARImportSummary
         do {
-            summary = try await offload { try repo.importCAR(from: path, pin: true, name: "upload") }
+            summary = try await offload { try repo.importCAR(from: path, pin: false) }
+            try await offload { try Self.pinUpload(path: path, roots: summary.roots, in: repo) }
         } catch let error as BlockStoreError {
             throw RequesterError(.badRequest, "the CAR was refused: \(error.message)")
         }
         return try JSONResponse.make(BlockUpload(roots: summary.roots.map(\.string), blocks: summary.blocks, newBlocks: summary.newBlocks))
+    }
+
+    static func pinUpload(path: String, roots: [CID], in repo: Repo) throws {
+        try repo.write { writer in
+            var complete = true
+            for root in roots {
+                do {
+                    _ = try writer.pin(root, name: "upload")
+                } catch let error as BlockStoreError where error.code == .pinMissingBlock {
+                    complete = false
+                }
+            }
+            if !complete {
+                let reader = try CARReader(path: path)
+                while let section = try reader.next() { _ = try writer.pin(section.cid, mode: .direct, name: "upload") }
+            }
+        }
     }
 
     static func cid(_ context: RequesterContext) throws -> CID {

@@ -10,16 +10,18 @@ import Synchronization
 /// The real agent is `shoal worker`; this one runs nothing.
 final class FakeWorker: Sendable {
     let pool: TestPool
-    let identity = NodeIdentity.generate()
+    let identity: NodeIdentity
     let url: String
-    private let state = Mutex<(credential: String, running: [String])>(("", []))
+    private let state: Mutex<(credential: String, running: [String])>
 
     var node: String { identity.didKey.string }
     var credential: String { state.withLock { $0.credential } }
 
-    init(pool: TestPool, url: String = "http://127.0.0.1:9") {
+    init(pool: TestPool, url: String = "http://127.0.0.1:9", identity: NodeIdentity = .generate(), credential: String = "") {
         self.pool = pool
         self.url = url
+        self.identity = identity
+        state = Mutex((credential, []))
     }
 
     /// Joins (or joins again) with `slots` and these pins; returns the answer.

@@ -17,12 +17,13 @@ final class TestPool: Sendable {
     let client: HTTPClient
     let admin: String
 
-    /// Timings short enough for tests: a 1 s lease, fast loops, a short retry backoff.
+    /// Timings short enough for tests: fast loops and a short retry backoff. The 5 s lease is
+    /// long enough for a loaded machine; tests of lease expiry shorten it.
     static func configuration(home: String) -> RequesterConfiguration {
         var logger = Logger(label: "requester-test")
         logger.logLevel = .critical
         var configuration = RequesterConfiguration(home: home, host: "127.0.0.1", port: 0, logger: logger)
-        configuration.lease = .seconds(1)
+        configuration.lease = .seconds(5)
         configuration.heartbeat = .milliseconds(200)
         configuration.placementInterval = .milliseconds(50)
         configuration.reaperInterval = .milliseconds(50)
