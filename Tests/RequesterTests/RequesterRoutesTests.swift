@@ -62,7 +62,7 @@ import Testing
             let data = testBlock(2).cid
             let worker = FakeWorker(pool: pool)
             let joined = try await worker.join(pins: [PinReport(cid: data.string, size: 5)])
-            #expect(joined.heartbeatSeconds == 1 && joined.leaseSeconds == 5)
+            #expect(joined.heartbeatSeconds == 1 && joined.leaseSeconds == 120)
             let created = try await pool.submit(oneTaskSpec(input: data))
             let json = try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any]
             #expect(json?["id"] is String && json?["state"] as? String == "queued" || json?["state"] as? String == "running")

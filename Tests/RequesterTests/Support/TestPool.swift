@@ -17,13 +17,14 @@ final class TestPool: Sendable {
     let client: HTTPClient
     let admin: String
 
-    /// Timings short enough for tests: fast loops and a short retry backoff. The 5 s lease is
-    /// long enough for a loaded machine; tests of lease expiry shorten it.
+    /// Timings short enough for tests: fast loops and a short retry backoff. Fake workers do not
+    /// heartbeat unless a test asks, so the lease is long (a 5 s lease ran out on a machine busy
+    /// with the whole suite); tests of lease expiry shorten it.
     static func configuration(home: String) -> RequesterConfiguration {
         var logger = Logger(label: "requester-test")
         logger.logLevel = .critical
         var configuration = RequesterConfiguration(home: home, host: "127.0.0.1", port: 0, logger: logger)
-        configuration.lease = .seconds(5)
+        configuration.lease = .seconds(120)
         configuration.heartbeat = .milliseconds(200)
         configuration.placementInterval = .milliseconds(50)
         configuration.reaperInterval = .milliseconds(50)
