@@ -9,6 +9,12 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let hummingbirdTLS: Target.Dependency = .product(name: "HummingbirdTLS", package: "hummingbird")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 let package = Package(
     name: "Shoal",
@@ -30,6 +36,8 @@ let package = Package(
         .library(name: "JobStore", targets: ["JobStore"]),
         .library(name: "Orchestrator", targets: ["Orchestrator"]),
         .library(name: "Worker", targets: ["Worker"]),
+        .library(name: "PoolClient", targets: ["PoolClient"]),
+        .library(name: "Requester", targets: ["Requester"]),
         .executable(name: "shoal-sandbox", targets: ["CSandbox"]),
     ],
     dependencies: [
@@ -39,6 +47,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
     ],
     targets: [
         // Sizes and durations as people write them (`512MiB`, `1h30m`) and human renderings of figures.
@@ -88,11 +100,13 @@ let package = Package(
         ),
 
         // Running steps: the step executor (memo check, staging, sandbox, outputs, provenance),
-        // the in-process dispatcher and the one-machine `shoal run`.
+        // the in-process dispatcher, the one-machine `shoal run`, and the pool's worker agent
+        // (`shoal worker`: join, heartbeat, claim, fetch, run, report, serve blocks to peers).
         .target(
             name: "Worker",
             dependencies: [
                 "IPLD", "UnixFS", "BlockStore", "Pipeline", "Provenance", "JobStore", "Orchestrator", "Sandbox", "Units",
+                "Gateway", "PoolAPI", "PoolClient", hummingbird, asyncHTTPClient, serviceLifecycle, unixSignals, logging,
             ]
         ),
 
@@ -100,12 +114,34 @@ let package = Package(
         // worker agent and the client so the two sides cannot drift apart.
         .target(name: "PoolAPI", dependencies: ["Orchestrator"]),
 
+        // The client side of the pool: a typed HTTP client for every route of Specs/openapi.yaml
+        // (bearer token, timeouts, TLS with a custom CA), and the client workflows `shoal job`
+        // uses (submit with uploaded tools and inputs, watch, download results).
+        .target(
+            name: "PoolClient",
+            dependencies: [
+                "PoolAPI", "IPLD", "UnixFS", "BlockStore", "Pipeline", "Orchestrator", "Provenance", "Gateway", asyncHTTPClient, nioSSL,
+                logging,
+            ]
+        ),
+
+        // The requester (`shoal serve`): the pool's HTTP service (client and worker API, tokens,
+        // uploaded blocks), the pool dispatcher with its placement loop and lease reaper, metrics.
+        .target(
+            name: "Requester",
+            dependencies: [
+                "IPLD", "BlockStore", "Pipeline", "Provenance", "JobStore", "Orchestrator", "Scheduling", "Gateway",
+                "PoolAPI", "Units", hummingbird, hummingbirdTLS, nioSSL, asyncHTTPClient, prometheus, serviceLifecycle, unixSignals,
+                logging,
+            ]
+        ),
+
         // The `shoal` executable: thin commands over the library modules.
         .executableTarget(
             name: "ShoalCLI",
             dependencies: [
                 "IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", "JobStore", "Orchestrator",
-                "Worker", argumentParser,
+                "Worker", "Requester", "PoolAPI", "PoolClient", "Gateway", argumentParser,
             ]
         ),
 
@@ -115,6 +151,13 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units"]),
         .testTarget(name: "PoolAPITests", dependencies: ["PoolAPI"]),
+        .testTarget(
+            name: "PoolClientTests",
+            dependencies: [
+                "PoolClient", "PoolAPI", "BlockStore", "Pipeline", "IPLD", "UnixFS", "Gateway", "Provenance", "Orchestrator",
+                "ShoalTesting", hummingbird, asyncHTTPClient,
+            ]
+        ),
         .testTarget(name: "UnixFSTests", dependencies: ["UnixFS", "IPLD", "ShoalTesting"], exclude: ["Vectors"]),
         // A helper process for BlockStore's concurrency tests (two real processes sharing a repo).
         .executableTarget(
@@ -152,14 +195,22 @@ let package = Package(
             name: "WorkerTests",
             dependencies: [
                 "Worker", "Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "Sandbox", "CSandbox", "IPLD",
-                "ShoalTesting",
+                "ShoalTesting", "PoolAPI", "PoolClient", "Gateway", "UnixFS", hummingbird, asyncHTTPClient, serviceLifecycle,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "RequesterTests",
+            dependencies: [
+                "Requester", "PoolAPI", "Orchestrator", "JobStore", "Scheduling", "Gateway", "BlockStore", "Provenance",
+                "Pipeline", "IPLD", "UnixFS", "ShoalTesting", hummingbird, asyncHTTPClient, serviceLifecycle, logging,
             ]
         ),
         // Runs the built `shoal` (and its launcher) as real processes; depends on both so they are built.
         // The library modules are used only to look at (and tamper with) what `shoal` stored.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD", "BlockStore", "JobStore", "Provenance"]
+            dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD", "BlockStore", "JobStore", "Provenance", "PoolAPI"]
         ),
     ]
 )

@@ -110,7 +110,10 @@ public final class JobStore: Sendable {
         public static let tasks = "v2 tasks and attempts"
         public static let events = "v3 event log"
         public static let provenance = "v4 provenance index"
-        public static let all = [jobs, tasks, events, provenance]
+        public static let poolTokens = "v5 pool tokens"
+        public static let poolNodes = "v6 pool nodes and pins"
+        public static let poolExecutions = "v7 pool executions and leases"
+        public static let all = [jobs, tasks, events, provenance, poolTokens, poolNodes, poolExecutions]
     }
 
     /// The schema as named migrations, each run in its own transaction.
@@ -209,6 +212,7 @@ public final class JobStore: Sendable {
                 );
                 """)
         }
+        registerPoolMigrations(&migrator)
         return migrator
     }
 

@@ -34,8 +34,12 @@ public struct JobSummary: Codable, Sendable, Hashable {
     public var state: String
     public var created: Date
     public var finished: Date?
-    /// How many tasks are in each state.
+    /// How many tasks are in each state (`tasks` on the wire, as the contract names it).
     public var taskCounts: [String: Int]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, state, created, finished, taskCounts = "tasks"
+    }
 
     public init(id: String, name: String, state: String, created: Date, finished: Date? = nil, taskCounts: [String: Int]? = nil) {
         self.id = id
@@ -80,6 +84,8 @@ public struct TaskStatus: Codable, Sendable, Hashable {
     public var step: String?
     /// Why it failed or is waiting (`timeout`, `missing-output`, a placement reason, …).
     public var reason: String?
+    /// A one-line explanation for people (`exited with code 3`, `dependency 'clean' failed`).
+    public var message: String?
     public var stderrTail: String?
 
     public init(id: String, state: String, node: String? = nil, attempts: Int, cached: Bool? = nil,

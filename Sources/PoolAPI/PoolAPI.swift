@@ -45,6 +45,8 @@ public enum PoolAPI {
         public static let blocks = prefix + "/blocks"
         public static let tokens = prefix + "/tokens"
         public static func token(_ id: String) -> String { tokens + "/" + id }
+        /// The trustless gateway path of a CID (every node serves it).
+        public static func ipfs(_ cid: String) -> String { "/ipfs/" + cid }
     }
 }
 

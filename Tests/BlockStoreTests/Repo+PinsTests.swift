@@ -114,3 +114,34 @@ extension RepoPinsTests {
         #expect(error?.code == .notPinned)
     }
 }
+
+extension RepoPinsTests {
+    @Test func aPrivateMarkPersistsAcrossOpensAndGoesWithThePin() throws {
+        let dir = TemporaryDirectory()
+        let tree = TestDAG.tree(seed: 1)
+        do {
+            let repo = try Repo(home: dir.path)
+            try repo.putAll(tree)
+            #expect(try repo.pin(tree[0].cid).isPrivate == false)
+            #expect(try repo.setPrivate(tree[0].cid).isPrivate)
+        }
+        let reopened = try Repo(home: dir.path)
+        #expect(try reopened.pins().map(\.isPrivate) == [true])
+        // Unpinning drops the mark: pinned again, the DAG is public.
+        try reopened.unpin(tree[0].cid)
+        #expect(try reopened.pin(tree[0].cid).isPrivate == false)
+    }
+
+    @Test func onlyAPinnedCIDCanBeMarkedPrivate() throws {
+        let dir = TemporaryDirectory()
+        let repo = try Repo(home: dir.path)
+        let leaf = TestDAG.pbLeaf(seed: 1, version: .v0)
+        try repo.putAll([leaf])
+        let error = #expect(throws: BlockStoreError.self) { try repo.setPrivate(leaf.cid) }
+        #expect(error?.code == .notPinned)
+        // The other CID version of a dag-pb pin names the same pin.
+        try repo.pin(leaf.cid)
+        #expect(try repo.setPrivate(leaf.cid.v1).cid == leaf.cid)
+        #expect(try repo.pins().first?.isPrivate == true)
+    }
+}

@@ -9,7 +9,7 @@ import Testing
 @Suite struct RepoDatabaseTests {
     @Test func migrationsAreNamedAndAppendOnly() {
         // Renaming or reordering a shipped migration would break existing repositories.
-        #expect(RepoDatabase.migrator.migrations == ["v1 block index", "v2 pin set"])
+        #expect(RepoDatabase.migrator.migrations == ["v1 block index", "v2 pin set", "v3 pin privacy"])
         #expect(RepoDatabase.Migration.all == RepoDatabase.migrator.migrations)
     }
 
@@ -69,6 +69,27 @@ import Testing
         #expect(try database.pin(for: cid)?.mode == .recursive)
         #expect(try database.removePin(cid)?.cid == cid)
         #expect(try database.removePin(cid) == nil)
+    }
+
+    @Test func pinsMadeBeforeThePrivacyMigrationStayPublicAndCanBeMarked() throws {
+        let dir = TemporaryDirectory()
+        let database = try RepoDatabase(path: dir.file("repo.sqlite"))
+        try RepoDatabase.migrator.migrate(database.pool, upTo: RepoDatabase.Migration.pinSet)
+        let cid = TestDAG.rawLeaf(seed: 1).cid
+        try database.pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO pin (cid, mode, name, created) VALUES (?, 'recursive', 'old', 1700000000)",
+                arguments: [Data(cid.bytes)])
+        }
+        try database.migrate()
+        #expect(try database.pin(for: cid)?.isPrivate == false)
+        #expect(try database.setPrivate(cid, true)?.isPrivate == true)
+        // Pinning again (even with another name or mode) keeps the mark.
+        let again = try database.upsertPins([cid], mode: .recursive, name: "renamed", now: Date())
+        #expect(again.map(\.isPrivate) == [true])
+        #expect(try database.pin(for: cid)?.isPrivate == true)
+        #expect(try database.setPrivate(cid, false)?.isPrivate == false)
+        #expect(try database.setPrivate(TestDAG.rawLeaf(seed: 2).cid, true) == nil)
     }
 
     @Test func aFailingMultiPinRecordsNothing() throws {

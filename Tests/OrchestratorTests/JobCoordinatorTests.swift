@@ -164,6 +164,36 @@ struct JobCoordinatorTests {
         #expect(try fixture.store.attempts(job: id, task: "split").map(\.state) == ["cancelled"])
     }
 
+    @Test func anInterruptedDispatchEndsTheDriveAndLeavesTheTaskRunning() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let dispatcher = ScriptedDispatcher { _ in throw DispatchInterrupted() }
+        await #expect(throws: DispatchInterrupted.self) {
+            try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        }
+        #expect(try fixture.store.job(id).state == .running)
+        #expect(try fixture.states(id)["a"] == .running)
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["running"])
+    }
+
+    @Test func anOutcomeOfALaterAttemptTheDispatcherOpenedIsRecordedUnderIt() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.twoChains)
+        let store = fixture.store
+        let dispatcher = ScriptedDispatcher { assignment in
+            // A pool re-queues a lost step: it opens the next attempt itself.
+            var retry = assignment
+            retry.attempt = try store.startAttempt(job: assignment.jobID, task: assignment.taskID, node: nil)
+            return succeed(retry)
+        }
+        let job = try await JobCoordinator(store: store, dispatcher: dispatcher, concurrency: 1).run(job: id)
+        #expect(job.state == .succeeded)
+        let a = try store.task(job: id, id: "a")
+        #expect(a.state == .succeeded)
+        #expect(a.attempts == 2)
+        #expect(try store.attempts(job: id, task: "a").map(\.state) == [AttemptRecord.lostState, "succeeded"])
+    }
+
     @Test func aDispatcherErrorFailsTheTask() async throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "the worker fell over" } }
         let fixture = try CoordinatorFixture()

@@ -89,6 +89,24 @@ struct JobPreparationTests {
         #expect(try world.repo.pins().isEmpty)
     }
 
+    @Test func addingLocalPathsLeavesCIDsThatAreNotHereAlone() throws {
+        let world = try World()
+        // The pool case: the input is a CID a worker holds, the tool a local folder.
+        let remote = testCID(77)
+        let prepared = try JobPreparation(repo: world.repo).addLocalPaths(try world.spec(input: remote.string))
+        let tool = try #require(prepared.tools["count"])
+        #expect(prepared.inputs == ["corpus": remote])
+        #expect(prepared.addedRoots == [tool])
+        #expect(try world.repo.pins().map(\.cid) == [tool])
+        #expect(prepared.spec.tasks[0].tool == .cid(tool))
+        // Both paths added, each once, with the same CIDs prepare gives.
+        let local = try world.spec()
+        let both = try JobPreparation(repo: world.repo).addLocalPaths(local)
+        let full = try JobPreparation.hashOnly(local)
+        #expect(Set(both.addedRoots) == [full.inputs["corpus"]!, full.tools["count"]!])
+        #expect(both.addedRoots.count == 2)
+    }
+
     @Test func hashOnlyGivesTheSameCIDsAndStoresNothing() throws {
         let world = try World()
         let spec = try world.spec()

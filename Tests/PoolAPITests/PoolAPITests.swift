@@ -32,7 +32,7 @@ import Testing
             PoolAPI.Path.events("J"), PoolAPI.Path.logs("J"), PoolAPI.Path.nodes, PoolAPI.Path.join,
             PoolAPI.Path.heartbeat("N"), PoolAPI.Path.claim("N"), PoolAPI.Path.leave("N"), PoolAPI.Path.report("E"),
             PoolAPI.Path.executionLogs("E"), PoolAPI.Path.lineage("bafyC"), PoolAPI.Path.verify("bafyC"),
-            PoolAPI.Path.blocks, PoolAPI.Path.tokens, PoolAPI.Path.token("T"),
+            PoolAPI.Path.blocks, PoolAPI.Path.tokens, PoolAPI.Path.token("T"), PoolAPI.Path.ipfs("bafyC"),
         ].map { Self.template($0, ids) }
         #expect(!Self.contractPaths.isEmpty)
         for path in used {
@@ -55,6 +55,13 @@ import Testing
         let json = try PoolAPI.encoder.encode(status)
         #expect(try PoolAPI.decoder.decode(JobStatus.self, from: json) == status)
         #expect(String(decoding: json, as: UTF8.self).contains(#""created":"2027-01-15T08:00:00Z""#))
+    }
+
+    @Test func aJobSummaryCountsItsTasksUnderTheContractsName() throws {
+        let summary = JobSummary(id: "j", name: "p", state: "running", created: Date(timeIntervalSince1970: 0), taskCounts: ["running": 2])
+        let text = String(decoding: try PoolAPI.encoder.encode(summary), as: UTF8.self)
+        #expect(text.contains(#""tasks":{"running":2}"#))
+        #expect(try PoolAPI.decoder.decode(JobSummary.self, from: Data(text.utf8)) == summary)
     }
 
     @Test func errorBodiesCarryDiagnostics() throws {

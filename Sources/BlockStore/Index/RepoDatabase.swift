@@ -56,6 +56,10 @@ final class RepoDatabase: Sendable {
                 CREATE INDEX pin_mode ON pin(mode);
                 """)
         }
+        migrator.registerMigration(Migration.pinPrivacy) { db in
+            // A private pin is never served to peers (compute-to-data); existing pins stay public.
+            try db.execute(sql: "ALTER TABLE pin ADD COLUMN private INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 
@@ -63,7 +67,8 @@ final class RepoDatabase: Sendable {
     enum Migration {
         static let blockIndex = "v1 block index"
         static let pinSet = "v2 pin set"
-        static let all = [blockIndex, pinSet]
+        static let pinPrivacy = "v3 pin privacy"
+        static let all = [blockIndex, pinSet, pinPrivacy]
     }
 
     /// Whether every migration has been applied.
@@ -185,7 +190,9 @@ final class RepoDatabase: Sendable {
                         if mode == .direct, existing.mode == .recursive {
                             throw BlockStoreError(.alreadyPinned, "\(cid) is already pinned recursively")
                         }
-                        let pin = Pin(cid: cid, mode: mode, name: name ?? existing.name, created: existing.created)
+                        let pin = Pin(
+                            cid: cid, mode: mode, name: name ?? existing.name, created: existing.created,
+                            isPrivate: existing.isPrivate)
                         try db.execute(sql: "UPDATE pin SET mode = ?, name = ? WHERE cid = ?", arguments: [mode.rawValue, pin.name, key])
                         result.append(pin)
                     } else {
@@ -202,6 +209,18 @@ final class RepoDatabase: Sendable {
             throw error
         } catch {
             throw BlockStoreError(.database, "pin: \(error)")
+        }
+    }
+
+    /// Marks the pin of exactly this CID private (or public again) and returns it, or `nil` when
+    /// the CID is not pinned.
+    func setPrivate(_ cid: CID, _ isPrivate: Bool) throws -> Pin? {
+        try wrap("mark pin") {
+            try pool.write { db in
+                let key = Data(cid.bytes)
+                try db.execute(sql: "UPDATE pin SET private = ? WHERE cid = ?", arguments: [isPrivate, key])
+                return try Row.fetchOne(db, sql: "SELECT * FROM pin WHERE cid = ?", arguments: [key]).map(Self.pin(from:))
+            }
         }
     }
 
@@ -224,7 +243,10 @@ final class RepoDatabase: Sendable {
             throw BlockStoreError(.database, "pin row has unknown mode '\(modeText)'")
         }
         let seconds: Double = row["created"]
-        return Pin(cid: try CID(bytes: Array(data)), mode: mode, name: row["name"], created: Date(timeIntervalSince1970: seconds))
+        let isPrivate: Bool? = row["private"]
+        return Pin(
+            cid: try CID(bytes: Array(data)), mode: mode, name: row["name"], created: Date(timeIntervalSince1970: seconds),
+            isPrivate: isPrivate ?? false)
     }
 
     /// Runs `body`, turning GRDB and SQLite errors into ``BlockStoreError/Code/database``.

@@ -24,12 +24,30 @@ public struct Pin: Sendable, Hashable, Codable {
     public let name: String?
     /// When the pin was first created.
     public let created: Date
+    /// Whether the DAG must never leave this node (`pin add --private`): a worker's gateway
+    /// withholds it from peers and the requester, and the pool runs the tasks that read it here
+    /// (compute-to-data). Pinning again keeps the mark; unpinning drops it.
+    public let isPrivate: Bool
 
-    public init(cid: CID, mode: Mode, name: String?, created: Date) {
+    public init(cid: CID, mode: Mode, name: String?, created: Date, isPrivate: Bool = false) {
         self.cid = cid
         self.mode = mode
         self.name = name
         self.created = created
+        self.isPrivate = isPrivate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cid, mode, name, created, isPrivate = "private"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cid = try container.decode(CID.self, forKey: .cid)
+        mode = try container.decode(Mode.self, forKey: .mode)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        created = try container.decode(Date.self, forKey: .created)
+        isPrivate = try container.decodeIfPresent(Bool.self, forKey: .isPrivate) ?? false
     }
 }
 

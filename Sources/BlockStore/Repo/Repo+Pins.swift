@@ -26,6 +26,19 @@ extension Repo {
         throw BlockStoreError(.notPinned, "\(cid) is not pinned")
     }
 
+    /// Marks the pin of `cid` private (never served to peers; see ``Pin/isPrivate``) or public again.
+    ///
+    /// A dag-pb CID may be given as v0 or v1, as for ``unpin(_:)``.
+    ///
+    /// - Throws: ``BlockStoreError/Code/notPinned`` when `cid` itself is not pinned: only a
+    ///   pinned DAG can be private, so the mark never outlives the data it protects.
+    @discardableResult
+    public func setPrivate(_ cid: CID, _ isPrivate: Bool = true) throws -> Pin {
+        if let pin = try database.setPrivate(cid, isPrivate) { return pin }
+        if let other = cid.otherVersion, let pin = try database.setPrivate(other, isPrivate) { return pin }
+        throw BlockStoreError(.notPinned, "\(cid) is not pinned (pin it before marking it private)")
+    }
+
     /// The pins, optionally only those of one mode, oldest first.
     public func pins(mode: Pin.Mode? = nil) throws -> [Pin] {
         try database.pins(mode: mode)

@@ -21,6 +21,12 @@ public struct JobEvent: Sendable, Hashable, Codable {
         case taskReset = "task.reset"
         /// An attempt whose process stopped before reporting.
         case attemptLost = "attempt.lost"
+        /// The pool placed a task's attempt on a node (the message gives the scheduler's reason).
+        case taskPlaced = "task.placed"
+        /// The pool keeps a task's attempt waiting (the message gives the scheduler's reason).
+        case taskWaiting = "task.waiting"
+        /// The pool runs a task again after its node was lost or handed it back.
+        case taskRequeued = "task.requeued"
 
         /// The event recorded when a task enters `state`.
         static func task(_ state: TaskState) -> Kind {

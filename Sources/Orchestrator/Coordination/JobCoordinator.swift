@@ -51,10 +51,11 @@ public struct JobCoordinator: Sendable {
     /// Drives job `id` until it ends, and returns its final record.
     ///
     /// A job that already succeeded is returned as it is. Errors of the store end the drive
-    /// (running steps are cancelled and stay `running` in the store, for a later drive).
+    /// (running steps are cancelled and stay `running` in the store, for a later drive), and so
+    /// does a dispatcher that throws ``DispatchInterrupted`` (its steps stay `running`).
     ///
-    /// - Throws: ``OrchestratorError/Code/invalidJob`` when the stored spec cannot be read, and
-    ///   ``JobStore/JobStoreError`` from the store.
+    /// - Throws: ``OrchestratorError/Code/invalidJob`` when the stored spec cannot be read,
+    ///   ``JobStore/JobStoreError`` from the store, and ``DispatchInterrupted``.
     @discardableResult
     public func run(job id: String) async throws -> JobRecord {
         var drive = try Drive(coordinator: self, job: id)
@@ -190,6 +191,13 @@ struct Drive {
     mutating func record(_ finished: Finished) throws {
         let outcome: StepOutcome
         switch finished.result {
+        case .failure(let error as DispatchInterrupted):
+            throw error
+        case .success(let reported?) where reported.taskID == finished.task && reported.attempt > finished.attempt:
+            // The dispatcher ran the step again as a later attempt it opened in the store.
+            records[finished.task]?.attempts = reported.attempt
+            try finish(finished.task, attempt: reported.attempt, result: reported.taskResult)
+            return
         case .success(let reported?):
             outcome = reported
         case .success(nil):

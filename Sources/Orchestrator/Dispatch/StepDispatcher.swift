@@ -9,6 +9,15 @@
 ///   ``StepOutcome/Status/cancelled`` outcome (or throws `CancellationError`);
 /// - be safe to call concurrently.
 ///
+/// A dispatcher that stops waiting for steps that go on running elsewhere (a requester shutting
+/// down while workers hold their leases) throws ``DispatchInterrupted``: the coordinator then
+/// records nothing for that step and ends the drive with the task still `running`, for a later
+/// drive to ``reattach(_:)``.
+///
+/// A dispatcher may run a step as several attempts (a pool re-queues a step whose worker was
+/// lost, after opening a new attempt in the store); the coordinator records the outcome under
+/// the attempt the outcome names.
+///
 /// A coordinator restarted on a job finds tasks that were running when the previous process
 /// stopped. It calls ``reattach(_:)`` for each: a dispatcher that can still reach the step (a
 /// pool worker holding its lease) waits for it and returns its outcome; one that cannot (the
@@ -41,4 +50,12 @@ extension StepDispatcher {
     public func reattach(_ assignment: StepAssignment) async throws -> StepOutcome? { nil }
 
     public func settle(job: String) async throws {}
+}
+
+/// Thrown by a ``StepDispatcher`` that stops waiting for a step which may still be running
+/// elsewhere (its process is shutting down): the coordinator leaves the task `running` and ends
+/// the drive by rethrowing it, instead of recording a failure.
+public struct DispatchInterrupted: Error, Sendable, Hashable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the dispatcher stopped waiting for the step (shutting down)" }
 }

@@ -65,6 +65,37 @@ public struct JobPreparation: Sendable {
         }
     }
 
+    /// Adds the spec's local paths (tool folders and local inputs) and pins them, leaving the
+    /// CIDs the spec names as they are: what a pool client does before it submits, since in the
+    /// pool those CIDs are held by workers (a private input never leaves its worker), not here.
+    ///
+    /// ``PreparedJob/addedRoots`` lists the DAGs added from paths, the ones to upload.
+    ///
+    /// - Throws: ``OrchestratorError/Code/addFailed`` for a path that cannot be added.
+    public func addLocalPaths(_ spec: PipelineSpec, progress: ((UInt64) -> Void)? = nil) throws -> PreparedJob {
+        let profile = try Self.profile(of: spec)
+        return try repo.write { writer in
+            var total: UInt64 = 0
+            var added: [CID] = []
+            let resolved = try Self.resolve(spec) { path, label in
+                let result = try Self.add(path, label: label, profile: profile, sink: writer) { bytes in
+                    progress?(total + bytes)
+                }
+                total += result.bytesRead
+                do {
+                    try writer.pin(result.cid, name: label)
+                } catch {
+                    throw OrchestratorError(.addFailed, "\(label) (\(path.resolved)): cannot pin: \(error)")
+                }
+                added.append(result.cid)
+                return result.cid
+            }
+            var prepared = PreparedJob(resolved, addedBytes: total)
+            prepared.addedRoots = added
+            return prepared
+        }
+    }
+
     /// The job `prepare` would give, with the CIDs of local paths computed but nothing stored
     /// and no CID checked.
     public static func hashOnly(_ spec: PipelineSpec) throws -> PreparedJob {
@@ -139,6 +170,9 @@ public struct PreparedJob: Sendable {
     public var tools: [String: CID]
     /// File bytes read while adding local paths.
     public var addedBytes: UInt64
+    /// The roots added from local paths, each once, in the order they were added (set by
+    /// ``JobPreparation/addLocalPaths(_:progress:)``).
+    public var addedRoots: [CID] = []
 
     init(_ resolved: JobPreparation.ResolvedSpec, addedBytes: UInt64) {
         spec = resolved.spec

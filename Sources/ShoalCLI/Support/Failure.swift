@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pipeline
+import PoolClient
 
 extension Output {
     /// Prints an error the way every command does (one line each, spec problems with their
@@ -12,6 +13,9 @@ extension Output {
             } else {
                 for diagnostic in error.diagnostics { note(diagnostic.description) }
             }
+        } else if let error = error as? PoolClientError {
+            note("error: \(error)")
+            for line in error.diagnosticLines { note("  \(line)") }
         } else if error is CancellationError {
             note("error: cancelled")
         } else {

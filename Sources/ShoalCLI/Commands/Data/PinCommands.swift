@@ -19,11 +19,21 @@ extension Shoal {
             @Argument(help: "The CID to pin.") var cid: String
             @Flag(help: "Pin only this block, not what it links to.") var direct = false
             @Option(help: "A label shown by `pin ls`.") var name: String?
+            @Flag(
+                name: .customLong("private"),
+                help: "Never serve this DAG to the pool: a worker withholds it, and tasks that read it run here.")
+            var isPrivate = false
             @OptionGroup var home: HomeOptions
 
+            func validate() throws {
+                if isPrivate && direct { throw ValidationError("--private applies to a whole DAG: it cannot be combined with --direct") }
+            }
+
             func run() throws {
-                let pin = try home.openRepo().pin(try CID(cid), mode: direct ? .direct : .recursive, name: name)
-                print("pinned \(pin.cid) \(pin.mode)")
+                let repo = try home.openRepo()
+                var pin = try repo.pin(try CID(cid), mode: direct ? .direct : .recursive, name: name)
+                if isPrivate { pin = try repo.setPrivate(pin.cid) }
+                print("pinned \(pin.cid) \(pin.mode)\(pin.isPrivate ? " private" : "")")
             }
         }
 
@@ -52,6 +62,7 @@ extension Shoal {
                 var cid: String
                 var type: String
                 var name: String?
+                var `private`: Bool?
             }
 
             func run() throws {
@@ -63,9 +74,13 @@ extension Shoal {
                     if case .notPinned = status { throw ExitCode.failure }
                     return
                 }
-                let entries = try repo.pins(mode: type).map { Entry(cid: $0.cid.string, type: $0.mode.rawValue, name: $0.name) }
+                let entries = try repo.pins(mode: type).map {
+                    Entry(cid: $0.cid.string, type: $0.mode.rawValue, name: $0.name, private: $0.isPrivate ? true : nil)
+                }
                 if output.json { return try Output.json(entries) }
-                for entry in entries { print([entry.cid, entry.type, entry.name].compactMap { $0 }.joined(separator: " ")) }
+                for entry in entries {
+                    print([entry.cid, entry.type, entry.private == true ? "private" : nil, entry.name].compactMap { $0 }.joined(separator: " "))
+                }
             }
         }
     }

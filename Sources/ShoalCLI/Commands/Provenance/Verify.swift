@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IPLD
+import PoolClient
 import Provenance
 import Worker
 
@@ -15,6 +16,8 @@ extension Shoal {
                 passed. --rerun runs every step again in the sandbox (cache off, nothing stored) and \
                 compares the output CIDs: `reproduced`, or the outputs that differ. Exit status 0 only when \
                 everything verified (and reproduced).
+
+                With --requester, the lineage of a pool result is checked here: the requester only says                 which step, recipe and attestation blocks are on the walk; each is fetched from its gateway                 and re-hashed, and every signature is checked locally against the keys of the pool's nodes                 (and this node's). Data DAGs stay on the pool and are not re-hashed.
                 """)
 
         @Argument(help: "The CID to verify (data, a step, a recipe or an attestation).")
@@ -28,6 +31,7 @@ extension Shoal {
 
         @OptionGroup var home: HomeOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup var pool: RequesterOptions
 
         /// The `--json` document.
         struct Document: Encodable {
@@ -46,6 +50,7 @@ extension Shoal {
         func validate() throws {
             _ = try parsedCID()
             if let depth, depth < 0 { throw ValidationError("--depth must not be negative") }
+            if rerun && pool.requester != nil { throw ValidationError("--rerun works on this node's store; it cannot be combined with --requester") }
         }
 
         func parsedCID() throws -> CID {
@@ -53,6 +58,7 @@ extension Shoal {
         }
 
         func run() async throws {
+            if pool.requester != nil { return try await runRemote() }
             let audit: LocalNode.Audit
             do {
                 audit = try await LocalNode(home: home.path).verify(try parsedCID(), rerun: rerun, maxDepth: depth)
@@ -75,6 +81,22 @@ extension Shoal {
             }
             if !audit.passed { throw ExitCode.failure }
         }
+
+        /// Verifies a pool result's lineage here, from blocks fetched through the requester.
+        func runRemote() async throws {
+            let (cid, depth) = (try parsedCID(), depth)
+            let local = try? NodeIdentity.loadOrCreate(home: home.path).didKey
+            let result = try await pool.withClient(home: home) { client in
+                try await RemoteAudit(client: client).verify(cid, trusting: local.map { [$0] } ?? [], maxDepth: depth)
+            }
+            let passed = result.report.verdict == .verified
+            if output.json {
+                try Output.json(Document(report: result.report.document, reruns: nil, passed: passed))
+            } else {
+                print(result.report.text, terminator: "")
+                print("checked here: \(result.blocks) provenance blocks, \(result.trusted.count) trusted keys (the pool's nodes and this node's); data DAGs not re-hashed")
+            }
+            if !passed { throw ExitCode.failure }
+        }
     }
 }
-

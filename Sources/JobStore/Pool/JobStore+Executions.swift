@@ -1,0 +1,321 @@
+import Foundation
+import GRDB
+
+/// The pool's executions: each state change is one `IMMEDIATE` transaction that checks the
+/// current state first (see ``ExecutionState``), so a report racing a lease expiry, a duplicate
+/// report or a second claim of the same execution has exactly one winner.
+extension JobStore {
+    static let executionColumns = """
+        id, job_id, task_id, attempt, state, node, assignment, ready_since, not_before, lease_expires, placement, \
+        outcome, reason, created, placed, claimed, finished
+        """
+
+    /// Stores a new execution (normally ``ExecutionState/queued``).
+    public func createExecution(_ execution: ExecutionRecord) throws {
+        try write("create execution \(execution.id)") { db in
+            try db.execute(
+                sql: "INSERT INTO pool_execution (\(Self.executionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    execution.id, execution.jobID, execution.taskID, execution.attempt, execution.state.rawValue,
+                    execution.node, execution.assignment, Self.seconds(execution.readySince),
+                    Self.seconds(execution.notBefore), Self.seconds(execution.leaseExpires), execution.placement,
+                    execution.outcome, execution.reason, Self.seconds(execution.created), Self.seconds(execution.placed),
+                    Self.seconds(execution.claimed), Self.seconds(execution.finished),
+                ])
+        }
+    }
+
+    /// One execution, or `nil`.
+    public func execution(_ id: String) throws -> ExecutionRecord? {
+        try read("read execution \(id)") { db in try Self.execution(db, id) }
+    }
+
+    /// The executions of a task, oldest first.
+    public func executions(job: String, task: String) throws -> [ExecutionRecord] {
+        try read("read executions of \(job)/\(task)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE job_id = ? AND task_id = ? ORDER BY created, id",
+                arguments: [job, task]
+            ).map(Self.executionRecord)
+        }
+    }
+
+    /// The latest execution of each task of a job, by task id.
+    public func latestExecutions(job: String) throws -> [String: ExecutionRecord] {
+        try read("read executions of \(job)") { db in
+            var latest: [String: ExecutionRecord] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE job_id = ? ORDER BY created, id", arguments: [job])
+            {
+                let record = try Self.executionRecord(row)
+                latest[record.taskID] = record
+            }
+            return latest
+        }
+    }
+
+    /// The executions in any of `states`, oldest first (optionally only those of `node`).
+    public func executions(in states: Set<ExecutionState>, node: String? = nil) throws -> [ExecutionRecord] {
+        let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        return try read("list executions") { db in
+            if let node {
+                return try Row.fetchAll(
+                    db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE state IN (\(list)) AND node = ? ORDER BY created, id",
+                    arguments: [node]
+                ).map(Self.executionRecord)
+            }
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE state IN (\(list)) ORDER BY created, id"
+            ).map(Self.executionRecord)
+        }
+    }
+
+    /// `queued → placed` for each pair that is still queued, with the placement's reason.
+    ///
+    /// - Returns: the ids placed (an execution cancelled meanwhile is left out).
+    @discardableResult
+    public func placeExecutions(_ placements: [(id: String, node: String, reason: String)], at date: Date = Date()) throws -> [String] {
+        guard !placements.isEmpty else { return [] }
+        return try write("place executions") { db in
+            let update = try db.cachedStatement(
+                sql: "UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ? WHERE id = ? AND state = 'queued'")
+            var placed: [String] = []
+            for placement in placements {
+                try update.execute(arguments: [placement.node, placement.reason, Self.seconds(date), placement.id])
+                if db.changesCount > 0 { placed.append(placement.id) }
+            }
+            return placed
+        }
+    }
+
+    /// `placed → queued`: the node it waited for is gone or never claimed it. With `node`, every
+    /// execution placed on that node; with `ids`, those.
+    ///
+    /// - Returns: the ids put back in the queue.
+    @discardableResult
+    public func unplaceExecutions(node: String? = nil, ids: [String] = []) throws -> [String] {
+        try write("unplace executions") { db in
+            var back: [String] = []
+            if let node {
+                back += try String.fetchAll(db, sql: "SELECT id FROM pool_execution WHERE node = ? AND state = 'placed'", arguments: [node])
+                try db.execute(
+                    sql: "UPDATE pool_execution SET state = 'queued', node = NULL, placed = NULL WHERE node = ? AND state = 'placed'",
+                    arguments: [node])
+            }
+            let update = try db.cachedStatement(
+                sql: "UPDATE pool_execution SET state = 'queued', node = NULL, placed = NULL WHERE id = ? AND state = 'placed'")
+            for id in ids {
+                try update.execute(arguments: [id])
+                if db.changesCount > 0 { back.append(id) }
+            }
+            return back
+        }
+    }
+
+    /// Remembers the latest placement reason of a queued execution (why it waits).
+    public func notePlacement(_ id: String, reason: String) throws {
+        try write("note placement of \(id)") { db in
+            try db.execute(sql: "UPDATE pool_execution SET placement = ? WHERE id = ?", arguments: [reason, id])
+        }
+    }
+
+    /// `placed → assigned` for up to `limit` executions placed on `node`, oldest placement
+    /// first, each with a lease until `leaseUntil`.
+    public func claimExecutions(node: String, limit: Int, leaseUntil: Date, at date: Date = Date()) throws -> [ExecutionRecord] {
+        try write("claim for \(node)") { db in
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state = 'placed'
+                    ORDER BY placed, id LIMIT ?
+                    """, arguments: [node, max(1, limit)])
+            var claimed: [ExecutionRecord] = []
+            for row in rows {
+                var record = try Self.executionRecord(row)
+                try db.execute(
+                    sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
+                    arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
+                record.state = .assigned
+                record.leaseExpires = leaseUntil
+                record.claimed = date
+                claimed.append(record)
+            }
+            return claimed
+        }
+    }
+
+    /// Renews the leases of every execution `node` holds, until `until`; those listed in
+    /// `running` become ``ExecutionState/running``.
+    ///
+    /// - Returns: how many leases were renewed.
+    @discardableResult
+    public func renewLeases(node: String, until: Date, running: [String] = []) throws -> Int {
+        try write("renew leases of \(node)") { db in
+            let mark = try db.cachedStatement(
+                sql: "UPDATE pool_execution SET state = 'running' WHERE id = ? AND node = ? AND state = 'assigned'")
+            for id in running { try mark.execute(arguments: [id, node]) }
+            try db.execute(
+                sql: "UPDATE pool_execution SET lease_expires = ? WHERE node = ? AND state IN ('assigned', 'running')",
+                arguments: [Self.seconds(until), node])
+            return db.changesCount
+        }
+    }
+
+    /// Of the executions a node says it runs, those it must stop: unknown ones, ones it does not
+    /// hold any more (lost, handed back, cancelled, held by another node).
+    public func executionsToStop(node: String, running: [String]) throws -> [String] {
+        guard !running.isEmpty else { return [] }
+        return try read("check executions of \(node)") { db in
+            var stop: [String] = []
+            for id in running {
+                let row = try Row.fetchOne(db, sql: "SELECT state, node FROM pool_execution WHERE id = ?", arguments: [id])
+                let state = row.flatMap { ExecutionState(rawValue: $0["state"]) }
+                let holder: String? = row?["node"]
+                if state?.holdsLease != true || holder != node { stop.append(id) }
+            }
+            return stop
+        }
+    }
+
+    /// Records a node's report of an execution's outcome (`assigned | running → reported`).
+    ///
+    /// Idempotent: the same outcome text reported again is a ``ReportDisposition/duplicate(_:)``
+    /// and changes nothing; a report for an execution the node does not hold any more (its
+    /// lease expired, it was cancelled, it was handed back) is a ``ReportDisposition/conflict(_:)``.
+    ///
+    /// - Throws: ``JobStoreError/Code/notFound`` for an unknown execution.
+    public func reportExecution(_ id: String, node: String, outcome: String, at date: Date = Date()) throws -> ReportDisposition {
+        try write("record report of \(id)") { db in
+            guard var record = try Self.execution(db, id) else { throw JobStoreError(.notFound, "no execution \(id)") }
+            guard record.node == node else { return .wrongNode(record) }
+            if record.state == .reported { return record.outcome == outcome ? .duplicate(record) : .conflict(record) }
+            guard record.state.holdsLease else { return .conflict(record) }
+            try db.execute(
+                sql: "UPDATE pool_execution SET state = 'reported', outcome = ?, finished = ?, lease_expires = NULL WHERE id = ?",
+                arguments: [outcome, Self.seconds(date), id])
+            record.state = .reported
+            record.outcome = outcome
+            record.finished = date
+            record.leaseExpires = nil
+            return .recorded(record)
+        }
+    }
+
+    /// `assigned | running → lost` for every lease that expired before `now`.
+    ///
+    /// - Returns: the executions lost.
+    public func expireLeases(now: Date) throws -> [ExecutionRecord] {
+        try write("expire leases") { db in
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT \(Self.executionColumns) FROM pool_execution
+                    WHERE state IN ('assigned', 'running') AND lease_expires < ? ORDER BY created, id
+                    """, arguments: [Self.seconds(now)])
+            return try rows.map { row in
+                try Self.end(db, Self.executionRecord(row), as: .lost, reason: "lease expired", at: now)
+            }
+        }
+    }
+
+    /// Ends every execution `node` holds (`assigned`, `running`) as `state` (``ExecutionState/lost``
+    /// when the node restarted, ``ExecutionState/returned`` when it left), and puts the ones
+    /// placed on it back in the queue.
+    ///
+    /// - Returns: the executions ended (not the ones re-queued).
+    public func releaseExecutions(node: String, as state: ExecutionState, reason: String, at date: Date = Date()) throws -> [ExecutionRecord] {
+        try write("release executions of \(node)") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state IN ('assigned', 'running') ORDER BY created, id",
+                arguments: [node])
+            let ended = try rows.map { row in try Self.end(db, Self.executionRecord(row), as: state, reason: reason, at: date) }
+            try db.execute(
+                sql: "UPDATE pool_execution SET state = 'queued', node = NULL, placed = NULL WHERE node = ? AND state = 'placed'",
+                arguments: [node])
+            return ended
+        }
+    }
+
+    /// Ends an active execution as ``ExecutionState/cancelled`` or ``ExecutionState/unplaceable``.
+    ///
+    /// - Returns: the execution as it was before, or `nil` when it was not active any more.
+    @discardableResult
+    public func endExecution(_ id: String, as state: ExecutionState, reason: String, at date: Date = Date()) throws -> ExecutionRecord? {
+        precondition(state == .cancelled || state == .unplaceable, "only cancellation and placement failure end an execution here")
+        return try write("end execution \(id)") { db in
+            guard let record = try Self.execution(db, id), record.state.isActive else { return nil }
+            _ = try Self.end(db, record, as: state, reason: reason, at: date)
+            return record
+        }
+    }
+
+    static func end(_ db: Database, _ record: ExecutionRecord, as state: ExecutionState, reason: String, at date: Date) throws -> ExecutionRecord {
+        try db.execute(
+            sql: "UPDATE pool_execution SET state = ?, reason = ?, finished = ?, lease_expires = NULL WHERE id = ?",
+            arguments: [state.rawValue, reason, Self.seconds(date), record.id])
+        var ended = record
+        ended.state = state
+        ended.reason = reason
+        ended.finished = date
+        ended.leaseExpires = nil
+        return ended
+    }
+
+    static func execution(_ db: Database, _ id: String) throws -> ExecutionRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(executionColumns) FROM pool_execution WHERE id = ?", arguments: [id]).map(executionRecord)
+    }
+
+    static func executionRecord(_ row: Row) throws -> ExecutionRecord {
+        let id: String = row["id"]
+        guard let state = ExecutionState(rawValue: row["state"]) else { throw corrupt("execution \(id)", "unknown state") }
+        return ExecutionRecord(
+            id: id, jobID: row["job_id"], taskID: row["task_id"], attempt: row["attempt"], state: state, node: row["node"],
+            assignment: row["assignment"], readySince: date(row["ready_since"]) ?? Date(timeIntervalSince1970: 0),
+            notBefore: date(row["not_before"]), leaseExpires: date(row["lease_expires"]), placement: row["placement"],
+            outcome: row["outcome"], reason: row["reason"], created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
+            placed: date(row["placed"]), claimed: date(row["claimed"]), finished: date(row["finished"]))
+    }
+}
+
+/// The few columns of an active execution that the placement loop reads on every pass.
+public struct ExecutionSummary: Sendable, Hashable {
+    public var id: String
+    public var jobID: String
+    public var taskID: String
+    public var attempt: Int
+    public var state: ExecutionState
+    public var node: String?
+    public var readySince: Date
+    public var notBefore: Date?
+    public var placed: Date?
+}
+
+extension JobStore {
+    /// Every active execution (queued, placed, assigned, running), oldest first, without its
+    /// assignment and outcome texts.
+    public func activeExecutions() throws -> [ExecutionSummary] {
+        try read("list active executions") { db in
+            try Row.fetchAll(
+                db, sql: """
+                    SELECT id, job_id, task_id, attempt, state, node, ready_since, not_before, placed FROM pool_execution
+                    WHERE state IN ('queued', 'placed', 'assigned', 'running') ORDER BY created, id
+                    """
+            ).map { row in
+                let id: String = row["id"]
+                guard let state = ExecutionState(rawValue: row["state"]) else { throw Self.corrupt("execution \(id)", "unknown state") }
+                return ExecutionSummary(
+                    id: id, jobID: row["job_id"], taskID: row["task_id"], attempt: row["attempt"], state: state,
+                    node: row["node"], readySince: Self.date(row["ready_since"]) ?? Date(timeIntervalSince1970: 0),
+                    notBefore: Self.date(row["not_before"]), placed: Self.date(row["placed"]))
+            }
+        }
+    }
+
+    /// Gives every lease held now until at least `until`: a requester that restarts does not
+    /// hold its own downtime against the nodes.
+    public func extendLeases(until: Date) throws {
+        try write("extend leases") { db in
+            try db.execute(
+                sql: "UPDATE pool_execution SET lease_expires = MAX(COALESCE(lease_expires, 0), ?) WHERE state IN ('assigned', 'running')",
+                arguments: [Self.seconds(until)])
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import AsyncHTTPClient
+import NIOCore
+import PoolAPI
+
+extension PoolClient {
+    /// `POST /api/v1/nodes/join` (worker token): joins, or joins again after a restart.
+    public func join(_ request: JoinRequest) async throws -> JoinResponse {
+        try await call(.POST, PoolAPI.Path.join, body: request)
+    }
+
+    /// `POST /api/v1/nodes/{node}/heartbeat` (node credential): renews leases, reports changes.
+    ///
+    /// - Throws: ``PoolClientError/Code/notFound`` when the requester does not know the node
+    ///   (it must join again).
+    public func heartbeat(node: String, _ heartbeat: Heartbeat) async throws -> HeartbeatResponse {
+        try await call(.POST, PoolAPI.Path.heartbeat(Self.segment(node)), body: heartbeat)
+    }
+
+    /// `POST /api/v1/nodes/{node}/claim`: waits up to `wait` seconds (at most 60) for at most
+    /// `max` assignments; an empty list when none came (204).
+    public func claim(node: String, wait: Int = 30, max: Int = 1) async throws -> [Assignment] {
+        let wait = Swift.max(0, Swift.min(wait, 60))
+        let path = PoolAPI.Path.claim(Self.segment(node))
+        let response = try await exchange(
+            .POST, path, query: [("wait", String(wait)), ("max", String(Swift.max(1, max)))], json: nil,
+            timeout: configuration.requestTimeout + .seconds(Int64(wait)))
+        if response.status == .noContent { return [] }
+        return try await decode([Assignment].self, from: response, route: "POST \(path)")
+    }
+
+    /// `POST /api/v1/nodes/{node}/leave`: leaves the pool; unfinished assignments are handed back.
+    public func leave(node: String) async throws {
+        let path = PoolAPI.Path.leave(Self.segment(node))
+        let response = try await exchange(.POST, path, json: nil)
+        _ = try await bytes(of: response, upTo: Self.maxErrorBytes, route: "POST \(path)")
+    }
+
+    /// `POST /api/v1/executions/{execution}/report`: the outcome of an execution (idempotent).
+    ///
+    /// - Throws: ``PoolClientError/Code/conflict`` when the lease was lost and the task went elsewhere.
+    public func report(execution: String, _ report: ExecutionReport) async throws -> ReportResponse {
+        try await call(.POST, PoolAPI.Path.report(Self.segment(execution)), body: report)
+    }
+
+    /// `POST /api/v1/executions/{execution}/logs`: appends log bytes that start at byte `offset`
+    /// of the stream (a retry of bytes already stored is harmless).
+    public func appendLog(execution: String, stream: LogStream, offset: Int, bytes: [UInt8]) async throws {
+        let path = PoolAPI.Path.executionLogs(Self.segment(execution))
+        var request = request(.POST, path, query: [("stream", stream.rawValue), ("offset", String(offset))])
+        request.headers.add(name: "Content-Type", value: "application/octet-stream")
+        request.body = .bytes(ByteBuffer(bytes: bytes))
+        let response = try await send(request, timeout: configuration.requestTimeout)
+        _ = try await self.bytes(of: response, upTo: Self.maxErrorBytes, route: "POST \(path)")
+    }
+}

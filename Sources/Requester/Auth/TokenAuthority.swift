@@ -1,0 +1,156 @@
+import Foundation
+import Gateway
+import IPLD
+import JobStore
+import PoolAPI
+import Synchronization
+
+/// The pool's bearer tokens: makes them, checks them, revokes them.
+///
+/// A token reads `shoal_<id>_<secret>`: twelve hex characters of id, then 64 of secret (32
+/// random bytes). The store keeps the id, the role and the SHA-256 of the secret, never the
+/// secret: checking a token finds the record by id and compares the secret's hash with the
+/// stored one in constant time. Records are cached in memory (the requester is the only
+/// writer), so checking a token costs one hash and no database read.
+///
+/// Two secrets live in files of the requester's home instead, mode 0600, written on first start:
+/// `admin.token` (an admin token, so the operator can create the others) and `peer.token` (the
+/// pool's shared token for the `/ipfs` gateways: every node that joins is given it, and the
+/// requester sends it when it fetches from workers).
+///
+/// The authority is also the gateway's ``Gateway/BearerTokenVerifier``: `/ipfs` accepts the peer
+/// token and client, admin and node tokens.
+public final class TokenAuthority: BearerTokenVerifier, Sendable {
+    /// The file names in the home folder.
+    public static let adminTokenFile = "admin.token"
+    public static let peerTokenFile = "peer.token"
+
+    let store: JobStore
+    private let cache: Mutex<[String: TokenRecord]>
+    /// The pool's shared gateway token.
+    public let peerToken: String
+
+    /// Loads the tokens of `store` and the peer token of `home` (creating it on first use).
+    public init(store: JobStore, home: String) throws {
+        self.store = store
+        let records = try store.tokens()
+        cache = Mutex(Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) }))
+        peerToken = try Self.readOrCreate(file: home + "/" + Self.peerTokenFile) { Self.randomHex(32) }
+    }
+
+    // MARK: Making tokens
+
+    /// Creates a token and returns its record and its full text (shown once).
+    public func create(role: TokenRole, note: String? = nil, node: String? = nil) throws -> (record: TokenRecord, token: String) {
+        let id = Self.randomHex(6)
+        let secret = Self.randomHex(32)
+        let record = TokenRecord(id: id, secretHash: Self.hash(secret), role: role.rawValue, note: note, node: node)
+        try store.insertToken(record)
+        cache.withLock { $0[id] = record }
+        return (record, "shoal_\(id)_\(secret)")
+    }
+
+    /// A new credential for `node`; the node's earlier credentials are revoked.
+    public func issueNodeCredential(node: String) throws -> String {
+        let (record, token) = try create(role: .node, note: "credential of \(node)", node: node)
+        let revoked = try store.revokeNodeCredentials(node: node, keeping: record.id)
+        if !revoked.isEmpty {
+            let now = Date()
+            cache.withLock { cache in for id in revoked { cache[id]?.revoked = now } }
+        }
+        return token
+    }
+
+    /// Writes an admin token to `home/admin.token` (0600) unless the file exists.
+    ///
+    /// - Returns: whether a token was created.
+    @discardableResult
+    public func ensureAdminToken(home: String) throws -> Bool {
+        let path = home + "/" + Self.adminTokenFile
+        if FileManager.default.fileExists(atPath: path) { return false }
+        var created = false
+        _ = try Self.readOrCreate(file: path) {
+            created = true
+            return try self.create(role: .admin, note: "written to \(Self.adminTokenFile) on first start").token
+        }
+        return created
+    }
+
+    /// Revokes a token.
+    ///
+    /// - Throws: ``RequesterError/Code/notFound``.
+    public func revoke(id: String) throws -> TokenRecord {
+        do {
+            let record = try store.revokeToken(id: id)
+            cache.withLock { $0[id] = record }
+            return record
+        } catch let error as JobStoreError where error.code == .notFound {
+            throw RequesterError(.notFound, "no token with id \(id)")
+        }
+    }
+
+    /// Every token, oldest first.
+    public func list() -> [TokenRecord] {
+        cache.withLock { Array($0.values) }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    }
+
+    // MARK: Checking tokens
+
+    /// The principal of a valid token (its record exists, is not revoked and the secret's hash
+    /// matches), else `nil`. The pool's peer token is not a principal: it opens `/ipfs` only.
+    public func verify(_ token: String) -> Principal? {
+        let parts = token.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "shoal", let record = cache.withLock({ $0[String(parts[1])] }) else { return nil }
+        guard record.revoked == nil, Self.constantTimeEqual(Self.hash(String(parts[2])), record.secretHash),
+              let role = TokenRole(rawValue: record.role)
+        else { return nil }
+        return Principal(tokenID: record.id, role: role, node: record.node)
+    }
+
+    /// The gateway's check: the peer token, or a client, admin or node token.
+    public func isValid(_ token: String) async -> Bool {
+        if Self.constantTimeEqual(Array(token.utf8), Array(peerToken.utf8)) { return true }
+        guard let principal = verify(token) else { return false }
+        return principal.role != .worker
+    }
+
+    // MARK: Helpers
+
+    static func hash(_ secret: String) -> [UInt8] { Multihash.sha256(Array(secret.utf8)).digest }
+
+    /// Compares every byte whatever the first difference, so timing says nothing about a guess.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+
+    static func randomHex(_ bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// The first line of `file`, or a new secret from `make` written to it (mode 0600, created
+    /// exclusively, so two processes starting at once agree on one secret).
+    static func readOrCreate(file: String, make: () throws -> String) throws -> String {
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            let line = text.split(separator: "\n").first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw RequesterError(.internalError, "\(file) is empty") }
+            return line
+        }
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0, errno == EEXIST { return try readOrCreate(file: file, make: make) }
+        guard fd >= 0 else {
+            throw RequesterError(.internalError, "cannot create \(file): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let secret = try make()
+        let bytes = Array((secret + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            throw RequesterError(.internalError, "cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+        return secret
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import IPLD
+import JobStore
+import NIOCore
+import Orchestrator
+import PoolAPI
+import Provenance
+
+/// The worker API: join, heartbeat, claim (long-poll), leave, report, log appends.
+extension RequesterRoutes {
+    func join(_ request: Request, _ context: RequesterContext) async throws -> Response {
+        _ = try context.authentication.require([.worker, .admin])
+        let body = try await JSONResponse.decode(JoinRequest.self, from: request, limit: requester.configuration.limits.jsonBody)
+        guard (try? DIDKey(body.node)) != nil else { throw RequesterError(.badRequest, "node '\(body.node)' is not a did:key") }
+        guard let url = URL(string: body.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw RequesterError(.badRequest, "url '\(body.url)' is not an http(s) base URL of the node's gateway")
+        }
+        guard body.capacity.slots >= 0, body.capacity.milliCPU >= 0, body.capacity.memory >= 0, body.capacity.disk >= 0 else {
+            throw RequesterError(.badRequest, "capacity cannot be negative")
+        }
+        let pins = try body.pins.map(Self.pin)
+        let store = requester.store
+        let now = Date()
+        // A node that joins again restarted: what it held before is gone with its old process.
+        let abandoned = try store.releaseExecutions(node: body.node, as: .lost, reason: "the node restarted and joined again", at: now)
+        let record = NodeRecord(
+            id: body.node, url: body.url, labels: body.labels, capacity: PoolRegistry.nodeResources(body.capacity), state: .ready,
+            joined: now, lastHeartbeat: now)
+        try store.joinNode(record, pins: pins)
+        requester.registry.join(record, pins: pins)
+        let credential = try requester.tokens.issueNodeCredential(node: body.node)
+        for execution in abandoned {
+            requester.metrics.lostExecutions.increment()
+            requester.board.complete(execution.id, .lost(node: body.node, reason: "the node restarted"))
+        }
+        requester.placement.wake()
+        requester.configuration.logger.info("node \(body.node) joined from \(body.url) with \(pins.count) pin(s)\(abandoned.isEmpty ? "" : "; \(abandoned.count) stale execution(s) lost")")
+        let configuration = requester.configuration
+        return try JSONResponse.make(JoinResponse(
+            node: body.node, credential: credential, peerToken: requester.tokens.peerToken,
+            heartbeatSeconds: RequesterConfiguration.wholeSeconds(configuration.heartbeat),
+            leaseSeconds: RequesterConfiguration.wholeSeconds(configuration.lease), abandon: abandoned.map(\.id)))
+    }
+
+    func heartbeat(_ request: Request, _ context: RequesterContext) async throws -> Response {
+        let node = try Self.parameter(context, "node")
+        _ = try context.authentication.requireNode(node)
+        let body = try await JSONResponse.decode(Heartbeat.self, from: request, limit: requester.configuration.limits.jsonBody)
+        let added = try body.pinsAdded.map(Self.pin)
+        let removed = try body.pinsRemoved.map { text -> CID in
+            guard let cid = try? CID(text) else { throw RequesterError(.badRequest, "pinsRemoved: '\(text)' is not a CID") }
+            return cid
+        }
+        let store = requester.store
+        let now = Date()
+        let free = body.free.map(PoolRegistry.nodeResources)
+        let fetched = max(0, body.fetchedBytes), local = max(0, body.localBytes)
+        do {
+            try store.recordHeartbeat(
+                node: node, at: now, free: free, pinsAdded: added, pinsRemoved: removed, fetchedBytes: fetched, localBytes: local)
+        } catch let error as JobStoreError where error.code == .notFound {
+            throw RequesterError(.notFound, "node \(node) is not in the pool; join again")
+        }
+        requester.registry.heartbeat(node, at: now, free: free, added: added, removed: removed, fetched: fetched, local: local)
+        try store.renewLeases(node: node, until: now + requester.configuration.lease.timeInterval, running: body.running)
+        let stop = try store.executionsToStop(node: node, running: body.running)
+        requester.metrics.inputBytes("fetched").increment(by: fetched)
+        requester.metrics.inputBytes("local").increment(by: local)
+        if !added.isEmpty || !removed.isEmpty || body.free != nil { requester.placement.wake() }
+        return try JSONResponse.make(HeartbeatResponse(cancel: stop))
+    }
+
+    func claim(_ request: Request, _ context: RequesterContext) async throws -> Response {
+        let node = try Self.parameter(context, "node")
+        _ = try context.authentication.requireNode(node)
+        let wait = try Self.integer(request, "wait", default: 30, range: 0...60)
+        let max = try Self.integer(request, "max", default: 1, range: 1...1000)
+        let store = requester.store
+        guard requester.registry.node(node) != nil else { throw RequesterError(.notFound, "node \(node) is not in the pool; join again") }
+        let deadline = ContinuousClock.now + .seconds(wait)
+        while true {
+            let now = Date()
+            let claimed = try store.claimExecutions(
+                node: node, limit: max, leaseUntil: now + requester.configuration.lease.timeInterval, at: now)
+            if !claimed.isEmpty {
+                let assignments = try claimed.map { execution -> Assignment in
+                    let step = try DemandBuilder.assignment(of: execution)
+                    return Assignment(
+                        execution: execution.id, leaseExpires: execution.leaseExpires ?? now, step: step,
+                        providers: requester.providers.providers(for: step, claimant: node))
+                }
+                for execution in claimed { requester.events.ring(execution.jobID) }
+                return try JSONResponse.make(assignments)
+            }
+            if ContinuousClock.now >= deadline || requester.claims.isClosed { return Response(status: .noContent) }
+            await requester.claims.wait(node, timeout: deadline - ContinuousClock.now)
+        }
+    }
+
+    func leave(_ context: RequesterContext) throws -> Response {
+        let node = try Self.parameter(context, "node")
+        _ = try context.authentication.requireNode(node)
+        let store = requester.store
+        let returned = try store.releaseExecutions(node: node, as: .returned, reason: "the node left the pool")
+        try store.setNodeState(node, to: .down)
+        requester.registry.setState(node, .down)
+        for execution in returned { requester.board.complete(execution.id, .returned(node: node)) }
+        requester.placement.wake()
+        requester.configuration.logger.info("node \(node) left; \(returned.count) running step(s) handed back")
+        return try JSONResponse.make([String: Int]())
+    }
+
+    func report(_ request: Request, _ context: RequesterContext) async throws -> Response {
+        let id = try Self.parameter(context, "execution")
+        let principal = try context.authentication.require([.node])
+        guard let node = principal.node else { throw RequesterError(.forbidden, "only a node's credential may report") }
+        let body = try await JSONResponse.decode(ExecutionReport.self, from: request, limit: requester.configuration.limits.jsonBody)
+        let recorder = ReportRecorder(store: requester.store, repo: requester.repo, registry: requester.registry)
+        let result: ReportRecorder.Result
+        do {
+            result = try recorder.record(execution: id, node: node, outcome: body.outcome)
+        } catch let error as RequesterError where error.code == .conflict {
+            requester.metrics.reports("conflict").increment()
+            throw error
+        }
+        switch result {
+        case .duplicate:
+            requester.metrics.reports("duplicate").increment()
+            return try JSONResponse.make(ReportResponse(recorded: false, duplicate: true))
+        case .recorded(let execution, let outcome):
+            requester.metrics.reports("recorded").increment()
+            if outcome.status == .failed, let reason = outcome.reason { requester.metrics.sandboxFailures(reason).increment() }
+            requester.board.complete(execution.id, .reported(outcome))
+            requester.placement.wake()
+            requester.logBell.ring(execution.id)
+            requester.events.ring(execution.jobID)
+            return try JSONResponse.make(ReportResponse(recorded: true, duplicate: false))
+        }
+    }
+
+    func appendLog(_ request: Request, _ context: RequesterContext) async throws -> Response {
+        let id = try Self.parameter(context, "execution")
+        let principal = try context.authentication.require([.node])
+        guard let streamName = Self.query(request, "stream"), let stream = LogStore.Stream(rawValue: streamName) else {
+            throw RequesterError(.badRequest, "stream must be stdout or stderr")
+        }
+        guard let offsetText = Self.query(request, "offset"), let offset = Int(offsetText), offset >= 0 else {
+            throw RequesterError(.badRequest, "offset must be a whole number of bytes")
+        }
+        guard let execution = try requester.store.execution(id) else { throw RequesterError(.notFound, "no execution \(id)") }
+        guard execution.node == principal.node, principal.node != nil else {
+            throw RequesterError(.forbidden, "execution \(id) is not held by this node")
+        }
+        guard execution.state.holdsLease || execution.state == .reported else {
+            throw RequesterError(.conflict, "execution \(id) is \(execution.state.rawValue); its logs are closed")
+        }
+        let body = try await JSONResponse.collect(request, limit: requester.configuration.limits.logAppend)
+        let size = try requester.logs.append(id, stream, offset: offset, bytes: Array(body.readableBytesView))
+        if execution.state == .assigned { try requester.store.renewLeases(node: execution.node!, until: Date() + requester.configuration.lease.timeInterval, running: [id]) }
+        requester.logBell.ring(id)
+        return try JSONResponse.make(["size": size])
+    }
+
+    /// A pin report as stored (400 for a bad CID or a negative size).
+    static func pin(_ report: PinReport) throws -> NodePin {
+        guard let cid = try? CID(report.cid) else { throw RequesterError(.badRequest, "pin '\(report.cid)' is not a CID") }
+        guard report.size >= 0 else { throw RequesterError(.badRequest, "pin \(report.cid) has a negative size") }
+        return NodePin(cid: cid, size: report.size, isPrivate: report.private ?? false)
+    }
+}

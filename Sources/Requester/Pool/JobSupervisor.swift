@@ -1,0 +1,92 @@
+import Foundation
+import JobStore
+import Logging
+import Orchestrator
+import ServiceLifecycle
+import Synchronization
+
+/// Drives every unfinished job with a ``Orchestrator/JobCoordinator`` over the pool dispatcher.
+///
+/// On start it picks up every job the store holds as pending or running (a requester that was
+/// killed resumes them: their running steps are reattached), then each job submitted after.
+/// ``cancel(job:)`` cancels one job's drive, which cancels its steps and records the job as
+/// cancelled. A graceful shutdown interrupts the dispatcher instead: drives end without
+/// recording anything, and the next start resumes them.
+final class JobSupervisor: Service, Sendable {
+    let store: JobStore
+    let dispatcher: PoolDispatcher
+    let catalog: JobCatalog
+    let configuration: RequesterConfiguration
+    let events: Doorbell
+    let onShutdown: @Sendable () -> Void
+
+    private let incoming: AsyncStream<String>
+    private let continuation: AsyncStream<String>.Continuation
+    private let drives = Mutex<[String: Task<JobRecord, any Error>]>([:])
+
+    init(
+        store: JobStore, dispatcher: PoolDispatcher, catalog: JobCatalog, configuration: RequesterConfiguration,
+        events: Doorbell, onShutdown: @escaping @Sendable () -> Void
+    ) {
+        self.store = store
+        self.dispatcher = dispatcher
+        self.catalog = catalog
+        self.configuration = configuration
+        self.events = events
+        self.onShutdown = onShutdown
+        (incoming, continuation) = AsyncStream.makeStream()
+    }
+
+    /// Starts driving a job (a new submission).
+    func start(job: String) {
+        continuation.yield(job)
+    }
+
+    /// Cancels a job's drive; `false` when no drive runs it.
+    func cancel(job: String) -> Bool {
+        guard let drive = drives.withLock({ $0[job] }) else { return false }
+        drive.cancel()
+        return true
+    }
+
+    /// Whether a drive runs the job now.
+    func isDriving(_ job: String) -> Bool { drives.withLock { $0[job] != nil } }
+
+    func run() async throws {
+        for job in try store.unfinishedJobs() { continuation.yield(job.id) }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await job in incoming {
+                    guard !isDriving(job) else { continue }
+                    let drive = Task { [store, dispatcher, configuration, events] in
+                        try await JobCoordinator(
+                            store: store, dispatcher: dispatcher, concurrency: configuration.jobConcurrency,
+                            observer: { event in events.ring(event.jobID) }
+                        ).run(job: job)
+                    }
+                    drives.withLock { $0[job] = drive }
+                    group.addTask { await self.follow(job, drive) }
+                }
+            }
+        } onGracefulShutdown: {
+            self.onShutdown()
+            self.continuation.finish()
+        }
+    }
+
+    private func follow(_ job: String, _ drive: Task<JobRecord, any Error>) async {
+        defer {
+            drives.withLock { _ = $0.removeValue(forKey: job) }
+            events.ring(job)
+        }
+        do {
+            let record = try await withTaskCancellationHandler { try await drive.value } onCancel: { drive.cancel() }
+            catalog.forget(job)
+            configuration.logger.info("job \(job) \(record.state.rawValue)\(record.reason.map { ": \($0)" } ?? "")")
+        } catch is DispatchInterrupted {
+            configuration.logger.info("job \(job) left running for the next start")
+        } catch {
+            configuration.logger.error("job \(job) stopped: \(error)")
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import JobStore
+import Logging
+import Scheduling
+import ServiceLifecycle
+import Synchronization
+
+/// The placement loop: decides where queued executions run, whenever something changes and
+/// every ``RequesterConfiguration/placementInterval`` (so windows and queue timeouts are
+/// noticed while nothing happens).
+///
+/// One pass reads the active executions from the store (the queue, and what placed or running
+/// executions hold on each node), builds a ``Scheduling/NodeSnapshot`` per node from the
+/// ``PoolRegistry`` less those reservations, and a ``Scheduling/TaskDemand`` per queued
+/// execution (``DemandBuilder``, cached per execution), and calls
+/// ``Scheduling/Scheduler/place(tasks:nodes:now:search:)``:
+///
+/// - **place**: the execution becomes `placed` on that node, the task's attempt records the node,
+///   the job's events get `task.placed` with the scheduler's reason
+///   (`placed on w2: 4.1 GiB of 4.1 GiB inputs local`), and the node's claim long-poll wakes;
+/// - **wait**: the reason is kept for `job status`, and logged as `task.waiting` when the cause
+///   changes (not on every pass);
+/// - **fail**: the execution ends `unplaceable` and its dispatcher returns a failed outcome.
+final class PlacementService: Service, Sendable {
+    let store: JobStore
+    let registry: PoolRegistry
+    let builder: DemandBuilder
+    let board: ExecutionBoard
+    let metrics: RequesterMetrics
+    let configuration: RequesterConfiguration
+    /// Claim long-polls wait on their node's key; job event long-polls on the job id.
+    let claims: Doorbell
+    let events: Doorbell
+
+    private struct State {
+        var dirty = true
+        var demands: [String: TaskDemand] = [:]
+        /// The latest wait reason and cause of each waiting execution.
+        var waiting: [String: (reason: String, cause: PlacementDecision.WaitCause)] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let bell = Doorbell()
+    private static let key = "placement"
+
+    init(
+        store: JobStore, registry: PoolRegistry, builder: DemandBuilder, board: ExecutionBoard, metrics: RequesterMetrics,
+        configuration: RequesterConfiguration, claims: Doorbell, events: Doorbell
+    ) {
+        self.store = store
+        self.registry = registry
+        self.builder = builder
+        self.board = board
+        self.metrics = metrics
+        self.configuration = configuration
+        self.claims = claims
+        self.events = events
+    }
+
+    /// Asks for a pass soon (something changed: a new execution, a node, a report).
+    func wake() {
+        state.withLock { $0.dirty = true }
+        bell.ring(Self.key)
+    }
+
+    /// Why a queued execution waits, as the last pass decided.
+    func waitReason(_ execution: String) -> String? {
+        state.withLock { $0.waiting[execution]?.reason }
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !bell.isClosed {
+                let dirty = state.withLock { state in
+                    defer { state.dirty = false }
+                    return state.dirty
+                }
+                if !dirty { await bell.wait(Self.key, timeout: configuration.placementInterval) }
+                if bell.isClosed { break }
+                state.withLock { $0.dirty = false }
+                do {
+                    try pass(now: Date())
+                } catch {
+                    configuration.logger.error("placement pass failed: \(error)")
+                    try? await Task.sleep(for: configuration.placementInterval)
+                }
+            }
+        } onGracefulShutdown: {
+            self.bell.close()
+        }
+    }
+
+    /// One placement pass over everything queued now.
+    func pass(now: Date) throws {
+        let active = try store.activeExecutions()
+        var reserved: [String: Resources] = [:]
+        var queued: [ExecutionSummary] = []
+        var demands: [TaskDemand] = []
+        var byKey: [TaskKey: ExecutionSummary] = [:]
+        let known = state.withLock { $0.demands }
+        var fresh: [String: TaskDemand] = [:]
+        for execution in active {
+            let demand: TaskDemand
+            if let cached = known[execution.id] {
+                demand = cached
+            } else {
+                do {
+                    guard let record = try store.execution(execution.id) else { continue }
+                    demand = try builder.demand(for: record)
+                } catch {
+                    if execution.state == .queued { fail(execution, reason: "error", message: "cannot be placed: \(error)") }
+                    continue
+                }
+            }
+            fresh[execution.id] = demand
+            switch execution.state {
+            case .queued:
+                if let notBefore = execution.notBefore, notBefore > now { continue }
+                queued.append(execution)
+                demands.append(demand)
+                byKey[demand.key] = execution
+            case .placed, .assigned, .running:
+                if let node = execution.node {
+                    let used = reserved[node] ?? .zero
+                    let add = demand.resources
+                    reserved[node] = Resources(
+                        slots: used.slots + max(1, add.slots), milliCPU: used.milliCPU + add.milliCPU,
+                        memory: used.memory + add.memory, disk: used.disk + add.disk)
+                }
+            default:
+                break
+            }
+        }
+        state.withLock { state in
+            state.demands = fresh
+            state.waiting = state.waiting.filter { fresh[$0.key] != nil }
+        }
+        metrics.queueDepth.set(Double(active.filter { $0.state == .queued }.count))
+        guard !demands.isEmpty else { return }
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let decisions = Scheduler.place(tasks: demands, nodes: registry.snapshots(reserved: reserved), now: now)
+        metrics.schedulerPass.record(clock.now - started)
+
+        var placements: [(id: String, node: String, reason: String)] = []
+        var reasons: [String: PlacementDecision] = [:]
+        var events: [(job: String, kind: JobEvent.Kind, task: String?, attempt: Int?, message: String?)] = []
+        for decision in decisions {
+            guard let execution = byKey[decision.task] else { continue }
+            switch decision.action {
+            case .place(let node, _, _):
+                placements.append((execution.id, node, decision.reason))
+                reasons[execution.id] = decision
+            case .wait(let cause):
+                let changed = state.withLock { state -> Bool in
+                    let previous = state.waiting[execution.id]
+                    state.waiting[execution.id] = (decision.reason, cause)
+                    return previous?.cause != cause
+                }
+                if changed {
+                    try? store.notePlacement(execution.id, reason: decision.reason)
+                    events.append((execution.jobID, .taskWaiting, execution.taskID, execution.attempt, decision.reason))
+                }
+            case .fail(let cause):
+                fail(execution, reason: Self.word(cause), message: decision.reason)
+            }
+        }
+        let placed = try store.placeExecutions(placements, at: now)
+        let byID = Dictionary(uniqueKeysWithValues: queued.map { ($0.id, $0) })
+        for id in placed {
+            guard let execution = byID[id], let decision = reasons[id], let node = decision.node else { continue }
+            try store.assignAttempt(job: execution.jobID, task: execution.taskID, attempt: execution.attempt, node: node)
+            events.append((execution.jobID, .taskPlaced, execution.taskID, execution.attempt, decision.reason))
+            metrics.placementLatency.record(Duration.seconds(max(0, now.timeIntervalSince(execution.readySince))))
+            metrics.placements("placed").increment()
+            configuration.logger.debug("\(decision)")
+        }
+        state.withLock { state in for id in placed { state.waiting[id] = nil } }
+        try store.logEvents(events)
+        for job in Set(events.map(\.job)) { self.events.ring(job) }
+        for node in Set(placements.filter { placed.contains($0.id) }.map(\.node)) { claims.ring(node) }
+    }
+
+    private func fail(_ execution: ExecutionSummary, reason: String, message: String) {
+        do {
+            guard try store.endExecution(execution.id, as: .unplaceable, reason: reason) != nil else { return }
+            try store.notePlacement(execution.id, reason: message)
+        } catch {
+            configuration.logger.error("cannot fail execution \(execution.id): \(error)")
+            return
+        }
+        metrics.placements("failed").increment()
+        configuration.logger.info("\(execution.jobID)/\(execution.taskID): \(message)")
+        board.complete(execution.id, .unplaceable(reason: reason, message: message))
+    }
+
+    /// The reason word of a placement failure (`queue-timeout`, `no-matching-node`, …).
+    static func word(_ cause: PlacementDecision.FailCause) -> String {
+        switch cause {
+        case .noMatchingNode: "no-matching-node"
+        case .tooLarge: "too-large"
+        case .privateInputUnavailable: "private-input-unavailable"
+        case .queueTimeout: "queue-timeout"
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import BlockStore
+import IPLD
+import JobStore
+import Orchestrator
+
+/// Names, for each CID a claiming node lacks, the gateways that can give it: other nodes that
+/// pin it (largest pin report first), then the requester itself when its store holds it
+/// (tools and inputs uploaded with `POST /api/v1/blocks`).
+///
+/// Private CIDs get no providers: such data never moves, and the scheduler only places their
+/// tasks on nodes that hold them.
+struct ProviderDirectory: Sendable {
+    let registry: PoolRegistry
+    let repo: Repo
+    /// This requester's gateway base URL.
+    let selfURL: @Sendable () -> String
+
+    /// `cid text → [gateway URL]` for the tool and inputs of `assignment` that `node` does not pin.
+    func providers(for assignment: StepAssignment, claimant node: String) -> [String: [String]] {
+        var cids: [CID] = Array(assignment.recipe.inputs.values)
+        if let tool = assignment.recipe.tool { cids.append(tool) }
+        let held = registry.node(node)?.pins ?? [:]
+        var result: [String: [String]] = [:]
+        for cid in cids where held[cid.v1] == nil && result[cid.string] == nil {
+            guard !registry.isPrivate(cid) else { continue }
+            var urls = registry.holders(of: cid).filter { $0.record.id != node && $0.record.state == .ready }.map(\.record.url)
+            if (try? repo.has(cid)) == true { urls.append(selfURL()) }
+            if !urls.isEmpty { result[cid.string] = urls }
+        }
+        return result
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import IPLD
+import JobStore
+import Orchestrator
+import PoolAPI
+import Provenance
+
+/// Records a node's report of an execution, once.
+///
+/// Checks, in order: the execution exists (404) and the reporting node holds it (403); the
+/// outcome names the execution's job, task and attempt (400); when the node already uploaded
+/// the step block, that step names the same node, recipe and outputs as the outcome (400
+/// otherwise). Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
+/// recorded, a duplicate of the recorded outcome (200, nothing changes), or a conflict (409: the
+/// lease expired and the task went elsewhere, the job was cancelled, another outcome was
+/// recorded). A recorded step is indexed for lineage (its outputs → the step, with the
+/// attestation when its signature by that node checks out), and its outputs are added to the
+/// node's pins, so downstream tasks are placed next to them.
+struct ReportRecorder: Sendable {
+    let store: JobStore
+    let repo: any BlockSource
+    let registry: PoolRegistry
+
+    enum Result: Sendable {
+        case recorded(ExecutionRecord, StepOutcome)
+        case duplicate
+    }
+
+    func record(execution id: String, node: String, outcome: StepOutcome) throws -> Result {
+        guard let execution = try store.execution(id) else { throw RequesterError(.notFound, "no execution \(id)") }
+        guard execution.node == node else { throw RequesterError(.forbidden, "execution \(id) is not held by this node") }
+        guard outcome.jobID == execution.jobID, outcome.taskID == execution.taskID, outcome.attempt == execution.attempt else {
+            throw RequesterError(.badRequest, "the outcome names \(outcome.jobID)/\(outcome.taskID)#\(outcome.attempt), but execution \(id) is \(execution.jobID)/\(execution.taskID)#\(execution.attempt)")
+        }
+        let step = try checkedStep(outcome, node: node)
+        var stored = outcome
+        if stored.node == nil { stored.node = node }
+        let text = String(decoding: try PoolAPI.encoder.encode(stored), as: UTF8.self)
+        switch try store.reportExecution(id, node: node, outcome: text) {
+        case .recorded(let record):
+            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node) }
+            let outputs = outcome.outputs.values.map { NodePin(cid: $0, size: max(0, outcome.outputBytes) / Int64(max(1, outcome.outputs.count))) }
+            if !outputs.isEmpty {
+                registry.addPins(node, outputs)
+            }
+            return .recorded(record, stored)
+        case .duplicate:
+            return .duplicate
+        case .wrongNode:
+            throw RequesterError(.forbidden, "execution \(id) is not held by this node")
+        case .conflict(let record):
+            let why: String = switch record.state {
+            case .lost: "its lease expired (\(record.reason ?? "lost")) and the task was queued again"
+            case .returned: "it was handed back when the node left"
+            case .cancelled: "its job was cancelled"
+            case .reported: "another outcome was already recorded for it"
+            case .unplaceable: "it was never placed"
+            case .queued, .placed: "it was not claimed yet"
+            case .assigned, .running: "it is still running"
+            }
+            throw RequesterError(.conflict, "execution \(id) takes no report: \(why)")
+        }
+    }
+
+    /// The step block of the outcome when the node uploaded it, checked against the outcome.
+    private func checkedStep(_ outcome: StepOutcome, node: String) throws -> (cid: CID, value: Step)? {
+        guard let cid = outcome.step, (try? repo.has(cid)) == true else { return nil }
+        let step: Step
+        do {
+            step = try Step(block: Block(trusted: cid, bytes: try repo.block(cid)))
+        } catch {
+            throw RequesterError(.badRequest, "step \(cid) is not a readable step object: \(error)")
+        }
+        guard step.node == node else { throw RequesterError(.badRequest, "step \(cid) was made by \(step.node), not by this node") }
+        guard step.recipe == outcome.recipe else { throw RequesterError(.badRequest, "step \(cid) ran recipe \(step.recipe), not \(outcome.recipe)") }
+        if outcome.status == .succeeded || outcome.status == .cached {
+            guard step.outputs == outcome.outputs else { throw RequesterError(.badRequest, "step \(cid) lists other outputs than the outcome") }
+        }
+        return (cid, step)
+    }
+
+    /// Indexes a recorded step for lineage, with its attestation when it is valid and by `node`.
+    private func index(_ cid: CID, _ step: Step, attestation: CID?, node: String) throws {
+        var attestations: [CID] = []
+        if let attestation, let bytes = try? repo.block(attestation),
+           let value = try? Attestation(block: Block(trusted: attestation, bytes: bytes)),
+           value.step == cid, value.signer == node, (try? value.signatureIsValid()) == true
+        {
+            attestations.append(attestation)
+        }
+        try store.provenanceIndex.record(ProvenanceIndexEntry(step: cid, step, attestations: attestations))
+    }
+}

@@ -1,0 +1,235 @@
+import BlockStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import IPLD
+import ShoalTesting
+import Testing
+
+/// The pool from the command line: a real `shoal serve`, real `shoal worker`s and the client
+/// commands, as processes on loopback.
+@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
+struct PoolCommandsTests {
+    /// A client folder with a tool and a spec reading `input` (a CID held by a worker).
+    static func writeSpec(_ pool: LocalPool, input: String, private isPrivate: Bool = false, script: String? = nil) throws -> String {
+        let folder = pool.folder
+        try? folder.mkdir("project/tool")
+        let tool = script ?? "wc -l < /inputs/corpus > /outputs/out/lines\necho counted lines\n"
+        try? FileManager.default.removeItem(atPath: folder.file("project/tool/count.sh"))
+        try folder.write("project/tool/count.sh", text: tool)
+        let name = "project/p-\(UUID().uuidString.prefix(8)).yaml"
+        try folder.write(name, text: """
+            version: 1
+            name: count-lines
+            inputs:
+              corpus: \(isPrivate ? "{cid: \(input), private: true}" : input)
+            tasks:
+              - id: count
+                tool: tool
+                run: [sh, count.sh]
+                inputs: {corpus: {from: inputs.corpus}}
+                outputs: [out]
+                locality: required
+            """)
+        return folder.file(name)
+    }
+
+    /// A GET with an optional bearer token; returns the status.
+    static func status(_ url: String, token: String? = nil) async throws -> Int {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test func aJobFromTheCLIRunsWhereItsInputIsAndItsResultsComeBack() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        try pool.folder.write("corpus.txt", text: "a\nb\nc\n")
+        var corpus = ""
+        let holder = try pool.addWorker("w1") { shoal in
+            corpus = try shoal.run(["add", "-Q", pool.folder.file("corpus.txt")]).line
+        }
+        try pool.addWorker("w2")
+        let spec = try Self.writeSpec(pool, input: corpus)
+
+        let submitted = try pool.client.run(["job", "submit", spec, "--wait", "--json"])
+        #expect(submitted.succeeded, "\(submitted)")
+        let final = try #require(try submitted.json()["final"] as? [String: Any])
+        let job = try #require(final["id"] as? String)
+        let task = try #require((final["tasks"] as? [[String: Any]])?.first)
+        #expect(task["state"] as? String == "succeeded")
+        #expect(task["node"] as? String == holder.id)  // compute went to the data
+        let output = try #require((task["outputs"] as? [String: String])?["out"])
+
+        let results = try pool.client.run(["job", "results", job, "-o", pool.folder.file("results")])
+        #expect(results.succeeded, "\(results)")
+        #expect(try String(contentsOfFile: pool.folder.file("results/count/out/lines"), encoding: .utf8) == "3\n")
+
+        let logs = try pool.client.run(["job", "logs", job, "count"])
+        #expect(logs.stdout == "counted lines\n", "\(logs)")
+        let status = try pool.client.run(["job", "status", job, "--json"])
+        #expect(try status.json()["state"] as? String == "succeeded")
+        let listed = try pool.client.run(["job", "list", "--json"]).jsonArray()
+        #expect(listed.map { $0["id"] as? String } == [job])
+
+        // Lineage from the requester, and a verification done here from its blocks.
+        let lineage = try pool.client.run(["lineage", output, "--requester", pool.url, "--format", "tree"])
+        #expect(lineage.succeeded && lineage.stdout.contains("count"), "\(lineage)")
+        let verified = try pool.client.run(["verify", output, "--requester", pool.url])
+        #expect(verified.succeeded, "\(verified)")
+        #expect(verified.stdout.contains("verdict: verified"))
+    }
+
+    @Test func aFailingJobExitsNonZeroNamingTheTaskAndItsStderr() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        try pool.folder.write("corpus.txt", text: "x\n")
+        var corpus = ""
+        try pool.addWorker("w1") { corpus = try $0.run(["add", "-Q", pool.folder.file("corpus.txt")]).line }
+        let spec = try Self.writeSpec(pool, input: corpus, script: "echo 'no such column' >&2\nexit 3\n")
+        let result = try pool.client.run(["job", "submit", spec, "--wait"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("task 'count' failed"), "\(result)")
+        #expect(result.stderr.contains("| no such column"), "\(result)")
+        let invalid = try pool.client.run(["job", "submit", pool.folder.file("nope.yaml")])
+        #expect(invalid.status == 1)
+        #expect(!invalid.stderr.contains("Fatal"))
+    }
+
+    @Test func logsFollowARunningTaskAndCancelStopsItOnItsWorker() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        try pool.folder.write("corpus.txt", text: "x\n")
+        var corpus = ""
+        let worker = try pool.addWorker("w1") { corpus = try $0.run(["add", "-Q", pool.folder.file("corpus.txt")]).line }
+        // Two lines a little apart, then the task runs until it is cancelled.
+        let spec = try Self.writeSpec(pool, input: corpus, script: "echo one\nsleep 0.5\necho two\nsleep 600\n")
+        let job = try pool.client.run(["job", "submit", spec, "--json"]).json()["job"] as? [String: Any]
+        let id = try #require(job?["id"] as? String)
+        let follow = try pool.client.start(["job", "logs", id, "count", "--follow"])
+        try waitUntil("the task writes its second line") {
+            try pool.client.run(["job", "logs", id, "count"]).stdout == "one\ntwo\n"
+        }
+        let cancelled = try pool.client.run(["job", "cancel", id])
+        #expect(cancelled.succeeded && cancelled.stdout.contains("cancelled"), "\(cancelled)")
+        let followed = follow.wait()  // the stream ends with the task
+        #expect(followed.stdout == "one\ntwo\n", "\(followed)")
+        // The worker stopped the step: its execution ended there (its journal entry is gone)
+        // long before the step's own 600 s.
+        try waitUntil("the worker stops the step") {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: worker.home + "/agent/executions")) ?? []
+            return entries.isEmpty
+        }
+        let status = try pool.client.run(["job", "status", id, "--json"]).json()
+        #expect(status["state"] as? String == "cancelled")
+    }
+
+    @Test func nodeListAndTokensFromTheCLI() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        let w1 = try pool.addWorker("w1")
+        let nodes = try pool.client.run(["node", "list", "--json"]).jsonArray()
+        #expect(nodes.map { $0["id"] as? String } == [w1.id])
+        #expect((nodes.first?["labels"] as? [String: String]) == ["name": "w1"])
+        #expect(nodes.first?["url"] as? String == w1.url)
+        let table = try pool.client.run(["node", "list"])
+        #expect(table.stdout.contains("STATE") && table.stdout.contains("ready") && table.stdout.contains("name=w1"), "\(table)")
+
+        let created = try pool.client.run(["token", "create", "--role", "client", "--note", "ci", "--json"]).json()
+        let (id, secret) = (try #require(created["id"] as? String), try #require(created["token"] as? String))
+        var asClient = pool.client
+        asClient.environment["SHOAL_TOKEN"] = secret
+        #expect(try asClient.run(["node", "list"]).succeeded)
+        let forbidden = try asClient.run(["token", "list"])
+        #expect(forbidden.status == 1 && forbidden.stderr.contains("403"), "\(forbidden)")
+        let listed = try pool.client.run(["token", "list", "--json"]).jsonArray()
+        #expect(listed.contains { $0["id"] as? String == id && $0["note"] as? String == "ci" })
+        #expect(try pool.client.run(["token", "revoke", id]).succeeded)
+        let revoked = try asClient.run(["node", "list"])
+        #expect(revoked.status == 1 && revoked.stderr.contains("401"), "\(revoked)")
+    }
+
+    @Test func aWorkersGatewayNeedsThePeerTokenAndAPrivateInputNeverLeavesItsWorker() async throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        try pool.folder.write("secret.csv", text: "patient,1\npatient,2\n")
+        var secret = ""
+        let holder = try pool.addWorker("w1") { shoal in
+            secret = try shoal.run(["add", "-Q", pool.folder.file("secret.csv")]).line
+            #expect(try shoal.run(["pin", "add", "--private", secret]).succeeded)
+        }
+        try pool.addWorker("w2")
+        // The worker's gateway answers nothing without the pool's peer token.
+        #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw") == 401)
+        #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw", token: pool.adminToken) == 401)
+        #expect(try await Self.status("\(holder.url)/healthz") == 200)
+
+        // A job on the private input runs on its holder, and its result comes back; the input does not.
+        let spec = try Self.writeSpec(pool, input: secret, private: true)
+        let submitted = try pool.client.run(["job", "submit", spec, "--wait", "--json"])
+        #expect(submitted.succeeded, "\(submitted)")
+        let task = try #require(((try submitted.json()["final"] as? [String: Any])?["tasks"] as? [[String: Any]])?.first)
+        #expect(task["node"] as? String == holder.id)
+        #expect(try await Self.status("\(pool.url)/ipfs/\(secret)?format=raw", token: pool.adminToken) == 404)
+        #expect(try !Repo(home: pool.requesterHome).has(try CID(secret)))
+        #expect(try !Repo(home: pool.worker("w2").home).has(try CID(secret)))
+    }
+
+    @Test func sigtermStopsAWorkerCleanlyAndItLeavesThePool() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        let worker = try pool.addWorker("w1")
+        let process = try #require(worker.process)
+        process.kill(SIGTERM)
+        let ended = process.wait()
+        #expect(ended.status == 0, "\(ended)")
+        #expect(ended.stderr.contains("left the pool"), "\(ended)")
+        let nodes = try pool.client.run(["node", "list", "--json"]).jsonArray()
+        #expect(nodes.first?["state"] as? String == "down")
+    }
+
+    @Test func devClusterStartsAPoolAndStopsEveryProcess() throws {
+        let folder = TemporaryDirectory("dev-cluster")
+        let shoal = try ShoalProcess(home: folder.file("home"))
+        let port = try freePort()
+        let cluster = try shoal.start(["dev-cluster", "--workers", "2", "--base-port", String(port), "--folder", folder.file("nodes")])
+        defer { if cluster.isRunning { cluster.kill(SIGKILL) } }
+        _ = try waitForFile(folder.file("home/config.json"), process: cluster, seconds: 120)
+        let nodes = try shoal.run(["node", "list", "--json"]).jsonArray()
+        #expect(nodes.count == 2)
+        #expect(Set(nodes.compactMap { ($0["labels"] as? [String: String])?["name"] }) == ["w1", "w2"])
+        cluster.kill(SIGTERM)
+        let ended = cluster.wait()
+        #expect(ended.status == 0, "\(ended)")
+        #expect(ended.stdout.contains("dev cluster running"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("home/config.json")))
+        // Nothing is left listening.
+        let after = try shoal.run(["node", "list", "--requester", "http://127.0.0.1:\(port)", "--token", "x"])
+        #expect(after.status == 1 && after.stderr.contains("unreachable"), "\(after)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl to make a certificate"))
+    func anHTTPSRequesterIsReachedWithItsCACertificate() throws {
+        let certs = TemporaryDirectory("tls")
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        made.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", certs.file("key.pem"), "-out", certs.file("cert.pem"),
+        ]
+        made.standardOutput = FileHandle.nullDevice
+        made.standardError = FileHandle.nullDevice
+        try made.run()
+        made.waitUntilExit()
+        try #require(made.terminationStatus == 0)
+        let pool = try LocalPool(extraServeArguments: ["--tls-cert", certs.file("cert.pem"), "--tls-key", certs.file("key.pem")], scheme: "https")
+        defer { pool.stop() }
+        var trusted = pool.client
+        trusted.environment["SHOAL_CA_CERT"] = certs.file("cert.pem")
+        try waitUntil("the https requester answers") { try trusted.run(["node", "list"]).succeeded }
+        let untrusted = try pool.client.run(["node", "list"])
+        #expect(untrusted.status == 1 && untrusted.stderr.contains("TLS"), "\(untrusted)")
+    }
+}

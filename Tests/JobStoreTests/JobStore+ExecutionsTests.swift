@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import JobStore
+
+/// The execution state machine: one winner for every race between a report, a lease expiry,
+/// a cancellation and a second claim.
+struct JobStoreExecutionsTests {
+    func queued(_ fixture: StoreFixture, job: String, task: String = "a", attempt: Int = 1) throws -> ExecutionRecord {
+        let record = ExecutionRecord(id: ExecutionRecord.generateID(), jobID: job, taskID: task, attempt: attempt, assignment: "{}")
+        try fixture.store.createExecution(record)
+        return record
+    }
+
+    @Test func anExecutionGoesFromQueueToReportOnce() throws {
+        let fixture = try StoreFixture()
+        let job = try fixture.job()
+        let execution = try queued(fixture, job: job)
+        #expect(try fixture.store.activeExecutions().map(\.id) == [execution.id])
+        #expect(try fixture.store.placeExecutions([(execution.id, "n1", "placed on n1")]) == [execution.id])
+        #expect(try fixture.store.placeExecutions([(execution.id, "n2", "again")]).isEmpty)
+        #expect(try fixture.store.claimExecutions(node: "n2", limit: 5, leaseUntil: Date() + 30).isEmpty)
+        let claimed = try fixture.store.claimExecutions(node: "n1", limit: 5, leaseUntil: Date() + 30)
+        #expect(claimed.map(\.id) == [execution.id])
+        #expect(claimed.first?.state == .assigned)
+        #expect(try fixture.store.claimExecutions(node: "n1", limit: 5, leaseUntil: Date() + 30).isEmpty)
+
+        guard case .wrongNode = try fixture.store.reportExecution(execution.id, node: "n2", outcome: "A") else {
+            Issue.record("a report from another node was taken")
+            return
+        }
+        guard case .recorded(let recorded) = try fixture.store.reportExecution(execution.id, node: "n1", outcome: "A") else {
+            Issue.record("the report was not recorded")
+            return
+        }
+        #expect(recorded.state == .reported)
+        guard case .duplicate = try fixture.store.reportExecution(execution.id, node: "n1", outcome: "A") else {
+            Issue.record("a repeated report was not a duplicate")
+            return
+        }
+        guard case .conflict = try fixture.store.reportExecution(execution.id, node: "n1", outcome: "B") else {
+            Issue.record("another outcome was taken")
+            return
+        }
+        #expect(throws: JobStoreError.self) { try fixture.store.reportExecution("xnone", node: "n1", outcome: "A") }
+        #expect(try fixture.store.activeExecutions().isEmpty)
+    }
+
+    @Test func anExpiredLeaseIsLostAndItsReportRefused() throws {
+        let fixture = try StoreFixture()
+        let job = try fixture.job()
+        let execution = try queued(fixture, job: job)
+        try fixture.store.placeExecutions([(execution.id, "n1", "r")])
+        _ = try fixture.store.claimExecutions(node: "n1", limit: 1, leaseUntil: Date() + 10)
+        #expect(try fixture.store.expireLeases(now: Date()).isEmpty)
+        // A heartbeat renews; the node says it runs it.
+        #expect(try fixture.store.renewLeases(node: "n1", until: Date() + 20, running: [execution.id]) == 1)
+        #expect(try fixture.store.execution(execution.id)?.state == .running)
+        #expect(try fixture.store.executionsToStop(node: "n1", running: [execution.id, "xother"]) == ["xother"])
+        let lost = try fixture.store.expireLeases(now: Date() + 60)
+        #expect(lost.map(\.id) == [execution.id])
+        #expect(lost.first?.state == .lost)
+        guard case .conflict(let record) = try fixture.store.reportExecution(execution.id, node: "n1", outcome: "A") else {
+            Issue.record("a late report was taken")
+            return
+        }
+        #expect(record.state == .lost)
+        #expect(try fixture.store.executionsToStop(node: "n1", running: [execution.id]) == [execution.id])
+    }
+
+    @Test func releasingANodeEndsWhatItHeldAndRequeuesWhatWasPlaced() throws {
+        let fixture = try StoreFixture()
+        let job = try fixture.job(["a", "b"])
+        let held = try queued(fixture, job: job, task: "a")
+        let placed = try queued(fixture, job: job, task: "b")
+        try fixture.store.placeExecutions([(held.id, "n1", "r")])
+        _ = try fixture.store.claimExecutions(node: "n1", limit: 1, leaseUntil: Date() + 30)
+        try fixture.store.placeExecutions([(placed.id, "n1", "r")])
+        let ended = try fixture.store.releaseExecutions(node: "n1", as: .returned, reason: "left")
+        #expect(ended.map(\.id) == [held.id])
+        #expect(try fixture.store.execution(held.id)?.state == .returned)
+        #expect(try fixture.store.execution(placed.id)?.state == .queued)
+        #expect(try fixture.store.execution(placed.id)?.node == nil)
+        #expect(try fixture.store.endExecution(placed.id, as: .cancelled, reason: "job cancelled")?.id == placed.id)
+        #expect(try fixture.store.endExecution(placed.id, as: .cancelled, reason: "again") == nil)
+    }
+
+    @Test func tokensAreRevokedAndNodesHeartbeat() throws {
+        let fixture = try StoreFixture()
+        let token = TokenRecord(id: "t1", secretHash: Array(repeating: 7, count: 32), role: "node", node: "n1")
+        try fixture.store.insertToken(token)
+        try fixture.store.insertToken(TokenRecord(id: "t2", secretHash: Array(repeating: 8, count: 32), role: "node", node: "n1"))
+        #expect(try fixture.store.revokeNodeCredentials(node: "n1", keeping: "t2") == ["t1"])
+        #expect(try fixture.store.token(id: "t1")?.isRevoked == true)
+        #expect(try fixture.store.token(id: "t2")?.isRevoked == false)
+        #expect(throws: JobStoreError.self) { try fixture.store.revokeToken(id: "none") }
+
+        #expect(throws: JobStoreError.self) {
+            try fixture.store.recordHeartbeat(node: "n1", at: Date(), free: nil, pinsAdded: [], pinsRemoved: [], fetchedBytes: 0, localBytes: 0)
+        }
+        let pin = NodePin(cid: StoreFixture.cid(9), size: 100, isPrivate: true)
+        try fixture.store.joinNode(NodeRecord(id: "n1", url: "http://x", capacity: NodeResources(slots: 2)), pins: [pin])
+        try fixture.store.setNodeState("n1", to: .down)
+        try fixture.store.recordHeartbeat(
+            node: "n1", at: Date(), free: NodeResources(slots: 1), pinsAdded: [NodePin(cid: StoreFixture.cid(10), size: 5)],
+            pinsRemoved: [pin.cid], fetchedBytes: 3, localBytes: 4)
+        let node = try #require(try fixture.store.node("n1"))
+        #expect(node.state == .ready)
+        #expect(node.free == NodeResources(slots: 1))
+        #expect(node.fetchedBytes == 3 && node.localBytes == 4)
+        #expect(try fixture.store.nodePins()["n1"]?.map(\.cid) == [StoreFixture.cid(10).v1])
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import IPLD
+import JobStore
+import PoolAPI
+import Testing
+@testable import Requester
+
+/// Submitting jobs: validation with diagnostics, and CIDs that must be had.
+@Suite struct JobIntakeTests {
+    @Test func aMalformedSpecIsRefusedWithEveryDiagnostic() async throws {
+        try await TestPool.with { pool in
+            let spec = """
+                version: 1
+                name: broken
+                tasks:
+                  - id: a
+                    run: [sh, -c, "true"]
+                    inputs: {data: {from: inputs.missing}}
+                    colour: blue
+                """
+            let exchange = try await pool.submit(spec)
+            #expect(exchange.status == 400)
+            let error = try #require(exchange.error)
+            #expect(error.error.hasPrefix("invalid spec"))
+            let diagnostics = try #require(error.diagnostics)
+            #expect(diagnostics.count >= 2, "\(diagnostics)")
+            #expect(diagnostics.contains { $0.path.contains("colour") || $0.message.contains("colour") })
+            #expect(diagnostics.contains { $0.message.contains("missing") })
+            #expect(diagnostics.allSatisfy { $0.location?.file == "test.yaml" && ($0.location?.line ?? 0) > 0 })
+            #expect(try pool.requester.store.jobs().isEmpty)
+        }
+    }
+
+    @Test func localPathsAreRefused() async throws {
+        try await TestPool.with { pool in
+            let spec = """
+                version: 1
+                name: paths
+                inputs:
+                  data: {path: ./data.txt}
+                tasks:
+                  - id: a
+                    run: [sh, -c, "true"]
+                    inputs: {data: {from: inputs.data}}
+                """
+            let exchange = try await pool.submit(spec)
+            #expect(exchange.status == 400)
+            #expect(exchange.error?.diagnostics?.isEmpty == false)
+        }
+    }
+
+    @Test func anInputNobodyHoldsIsRefusedByItsCID() async throws {
+        try await TestPool.with { pool in
+            let unknown = testBlock(41).cid
+            let exchange = try await pool.submit(oneTaskSpec(input: unknown))
+            #expect(exchange.status == 400)
+            #expect(exchange.error?.error.contains(unknown.string) == true, "\(exchange.text)")
+            #expect(exchange.error?.error.contains("input 'data'") == true)
+            #expect(try pool.requester.store.jobs().isEmpty)
+        }
+    }
+
+    @Test func anUploadedInputIsAcceptedAndPinnedForTheJob() async throws {
+        try await TestPool.with { pool in
+            let block = testBlock(42)
+            let upload = try await pool.send("POST", PoolAPI.Path.blocks, token: pool.admin, body: carBytes(roots: [block.cid], blocks: [block]), contentType: "application/vnd.ipld.car")
+            try upload.expect(200)
+            let exchange = try await pool.submit(oneTaskSpec(input: block.cid))
+            try exchange.expect(201)
+            let status = try exchange.decode(JobStatus.self)
+            #expect(status.tasks.map(\.id) == ["a"])
+            #expect(try pool.requester.repo.pins().contains { $0.cid == block.cid })
+        }
+    }
+
+    @Test func anInputPinnedByANodeIsAccepted() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(43).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 1 << 20)])
+            try (try await pool.submit(oneTaskSpec(input: data))).expect(201)
+        }
+    }
+
+    @Test func aPrivateInputMustBePinnedByANodeEvenWhenUploaded() async throws {
+        try await TestPool.with { pool in
+            let block = testBlock(44)
+            try (try await pool.send("POST", PoolAPI.Path.blocks, token: pool.admin, body: carBytes(roots: [block.cid], blocks: [block]), contentType: "application/vnd.ipld.car")).expect(200)
+            let refused = try await pool.submit(oneTaskSpec(input: block.cid, locality: "required", isPrivate: true))
+            #expect(refused.status == 400)
+            #expect(refused.error?.error.contains("private") == true)
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: block.cid.string, size: 64, private: true)])
+            try (try await pool.submit(oneTaskSpec(input: block.cid, locality: "required", isPrivate: true))).expect(201)
+        }
+    }
+
+    @Test func aBodyOverTheLimitIs413() async throws {
+        try await TestPool.with(configure: { $0.limits.jsonBody = 1024 }) { pool in
+            let spec = oneTaskSpec(input: testBlock(45).cid) + "\n# " + String(repeating: "x", count: 4096)
+            let status = try await pool.submit(spec).status
+            #expect(status == 413)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import IPLD
+import Orchestrator
+import PoolAPI
+import Provenance
+import Synchronization
+
+/// A scripted worker for exercising the worker API: it joins with a worker token, heartbeats
+/// when asked (or in the background), claims, appends logs and reports outcomes it is told to.
+/// The real agent is `shoal worker`; this one runs nothing.
+final class FakeWorker: Sendable {
+    let pool: TestPool
+    let identity: NodeIdentity
+    let url: String
+    private let state: Mutex<(credential: String, running: [String])>
+
+    var node: String { identity.didKey.string }
+    var credential: String { state.withLock { $0.credential } }
+
+    init(pool: TestPool, url: String = "http://127.0.0.1:9", identity: NodeIdentity = .generate(), credential: String = "") {
+        self.pool = pool
+        self.url = url
+        self.identity = identity
+        state = Mutex((credential, []))
+    }
+
+    /// Joins (or joins again) with `slots` and these pins; returns the answer.
+    @discardableResult
+    func join(slots: Int = 1, pins: [PinReport] = [], labels: [String: String] = [:], token: String? = nil) async throws -> JoinResponse {
+        let workerToken: String
+        if let token { workerToken = token } else { workerToken = try await pool.token(.worker) }
+        let request = JoinRequest(
+            node: node, url: url, labels: labels, capacity: Capacity(slots: slots, milliCPU: 0, memory: 0, disk: 0), pins: pins)
+        let exchange = try await pool.send("POST", PoolAPI.Path.join, token: workerToken, json: request)
+        try exchange.expect(200)
+        let response = try exchange.decode(JoinResponse.self)
+        state.withLock { $0.credential = response.credential }
+        return response
+    }
+
+    /// One heartbeat listing what this worker runs; returns the executions to stop.
+    @discardableResult
+    func heartbeat(_ body: Heartbeat? = nil) async throws -> HeartbeatResponse {
+        let running = state.withLock { $0.running }
+        let beat = body ?? Heartbeat(running: running)
+        let exchange = try await pool.send("POST", PoolAPI.Path.heartbeat(node), token: credential, json: beat)
+        try exchange.expect(200)
+        return try exchange.decode(HeartbeatResponse.self)
+    }
+
+    /// Heartbeats every 200 ms while `body` runs.
+    func heartbeating<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    _ = try? await self.heartbeat()
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+                return nil
+            }
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// One claim long-poll.
+    func claim(wait: Int = 0, max: Int = 1) async throws -> [Assignment] {
+        let exchange = try await pool.send("POST", PoolAPI.Path.claim(node) + "?wait=\(wait)&max=\(max)", token: credential)
+        if exchange.status == 204 { return [] }
+        try exchange.expect(200)
+        let assignments = try exchange.decode([Assignment].self)
+        state.withLock { $0.running += assignments.map(\.execution) }
+        return assignments
+    }
+
+    /// Claims until an assignment comes (bounded), heartbeating meanwhile.
+    func claimOne(timeout: Duration = .seconds(20)) async throws -> Assignment {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let assignment = try await claim(wait: 1).first { return assignment }
+            _ = try? await heartbeat()
+        }
+        throw TestFailure("node \(node) got no assignment")
+    }
+
+    /// Reports `outcome` for `assignment` (a success with one output per declared name by default).
+    func report(_ assignment: Assignment, _ outcome: StepOutcome? = nil) async throws -> Exchange {
+        let outcome = outcome ?? succeeded(assignment)
+        let exchange = try await pool.send(
+            "POST", PoolAPI.Path.report(assignment.execution), token: credential, json: ExecutionReport(outcome: outcome))
+        if exchange.status == 200 { state.withLock { $0.running.removeAll { $0 == assignment.execution } } }
+        return exchange
+    }
+
+    /// Forgets what it runs (a crash: the next heartbeat lists nothing).
+    func forgetRunning() { state.withLock { $0.running = [] } }
+
+    /// A success for `assignment` with one output CID per declared output.
+    func succeeded(_ assignment: Assignment, stdout: CID? = nil) -> StepOutcome {
+        let step = assignment.step
+        var outputs: [String: CID] = [:]
+        for name in step.outputs {
+            outputs[name] = Block(bytes: Array("\(step.jobID)/\(step.taskID)/\(name)".utf8), codec: .raw).cid
+        }
+        return StepOutcome(
+            jobID: step.jobID, taskID: step.taskID, attempt: step.attempt, status: .succeeded, exitCode: 0, recipe: step.recipeCID,
+            outputs: outputs, stdout: stdout, node: node, outputBytes: 64)
+    }
+
+    /// A failure for `assignment`.
+    func failed(_ assignment: Assignment, reason: String = "exit-code") -> StepOutcome {
+        let step = assignment.step
+        return StepOutcome(
+            jobID: step.jobID, taskID: step.taskID, attempt: step.attempt, status: .failed, reason: reason, message: "exited with code 3",
+            exitCode: 3, recipe: step.recipeCID, node: node, stderrTail: "boom")
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Gateway
+import Hummingbird
+import IPLD
+import Logging
+
+/// A worker's trustless gateway for tests: `GatewayRoutes` over an in-memory store, behind the
+/// pool's peer token, on an ephemeral loopback port, counting what it serves.
+func withWorkerGateway<T: Sendable>(
+    store: MemoryBlockstore, peerToken: String, policy: any GatewayAccessPolicy = OpenAccess(),
+    _ body: @Sendable (_ url: String, _ counters: GatewayCounters) async throws -> T
+) async throws -> T {
+    var logger = Logger(label: "worker-gateway-test")
+    logger.logLevel = .critical
+    let counters = GatewayCounters()
+    let router = Router()
+    let peers = router.group().add(middleware: BearerTokenMiddleware(verifier: SharedTokenVerifier(peerToken)))
+    GatewayRoutes(source: store, policy: policy, metrics: counters).register(on: peers)
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw TestFailure("the worker gateway did not start") }
+        do {
+            let result = try await body("http://127.0.0.1:\(port)", counters)
+            group.cancelAll()
+            return result
+        } catch {
+            group.cancelAll()
+            throw error
+        }
+    }
+}

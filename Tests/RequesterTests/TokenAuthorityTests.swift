@@ -1,0 +1,112 @@
+import Foundation
+import JobStore
+import PoolAPI
+import ShoalTesting
+import Testing
+@testable import Requester
+
+/// Bearer tokens: roles on every route, hashed storage, revocation, the admin token file.
+@Suite struct TokenAuthorityTests {
+    @Test func everyRouteButHealthNeedsAToken() async throws {
+        try await TestPool.with { pool in
+            try (try await pool.send("GET", PoolAPI.Path.health, token: nil)).expect(200)
+            let health = try (try await pool.send("GET", PoolAPI.Path.health, token: nil)).decode(Health.self)
+            #expect(health.node == pool.requester.node)
+            for (method, path) in [("GET", PoolAPI.Path.jobs), ("GET", PoolAPI.Path.nodes), ("GET", PoolAPI.Path.metrics),
+                                   ("POST", PoolAPI.Path.blocks), ("GET", PoolAPI.Path.tokens), ("POST", PoolAPI.Path.join)] {
+                let missing = try await pool.send(method, path, token: nil)
+                #expect(missing.status == 401, "\(method) \(path) without a token: \(missing.status)")
+                #expect(missing.error?.error.contains("Bearer") == true)
+                let invalid = try await pool.send(method, path, token: "shoal_000000000000_" + String(repeating: "0", count: 64))
+                #expect(invalid.status == 401, "\(method) \(path) with a made-up token: \(invalid.status)")
+            }
+            // The gateway says 401 too.
+            #expect(try await pool.send("GET", "/ipfs/\(testBlock(1).cid)?format=raw", token: nil).status == 401)
+        }
+    }
+
+    @Test func rolesAreCheckedPerRoute() async throws {
+        try await TestPool.with { pool in
+            let client = try await pool.token(.client)
+            let worker = try await pool.token(.worker)
+            // A client may not manage tokens or join; a worker may not submit or list jobs.
+            #expect(try await pool.send("GET", PoolAPI.Path.tokens, token: client).status == 403)
+            #expect(try await pool.send("POST", PoolAPI.Path.tokens, token: client, json: TokenRequest(role: .admin)).status == 403)
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: worker).status == 403)
+            #expect(try await pool.send("GET", PoolAPI.Path.metrics, token: worker).status == 403)
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: client).status == 200)
+            #expect(try await pool.send("GET", PoolAPI.Path.metrics, token: client).status == 200)
+            // A node credential speaks only for its own node.
+            let one = FakeWorker(pool: pool), two = FakeWorker(pool: pool)
+            try await one.join(token: worker)
+            try await two.join(token: worker)
+            let other = try await pool.send("POST", PoolAPI.Path.heartbeat(two.node), token: one.credential, json: Heartbeat())
+            #expect(other.status == 403)
+            #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(one.node), token: client, json: Heartbeat()).status == 403)
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: one.credential).status == 403)
+            #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(one.node), token: one.credential, json: Heartbeat()).status == 200)
+        }
+    }
+
+    @Test func tokensAreListedWithoutSecretsAndRevoked() async throws {
+        try await TestPool.with { pool in
+            let created = try await pool.send("POST", PoolAPI.Path.tokens, token: pool.admin, json: TokenRequest(role: .client, note: "ci"))
+            try created.expect(201)
+            let token = try created.decode(TokenCreated.self)
+            #expect(token.token.hasPrefix("shoal_\(token.id)_"))
+            let listed = try (try await pool.send("GET", PoolAPI.Path.tokens, token: pool.admin)).decode([TokenInfo].self)
+            #expect(listed.contains { $0.id == token.id && $0.role == .client && $0.note == "ci" && $0.revoked == nil })
+            #expect(try await pool.send("GET", PoolAPI.Path.tokens, token: pool.admin).text.contains(token.token) == false)
+            // Only the secret's hash is stored.
+            let stored = try #require(try pool.requester.store.token(id: token.id))
+            #expect(stored.secretHash.count == 32)
+            let secret = String(token.token.split(separator: "_")[2])
+            #expect(stored.secretHash == TokenAuthority.hash(secret))
+
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: token.token).status == 200)
+            let revoked = try await pool.send("DELETE", PoolAPI.Path.token(token.id), token: pool.admin)
+            try revoked.expect(200)
+            #expect(try revoked.decode(TokenInfo.self).revoked != nil)
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: token.token).status == 401)
+            #expect(try await pool.send("DELETE", PoolAPI.Path.token("nosuchtoken"), token: pool.admin).status == 404)
+            // Node credentials are only issued by joining.
+            #expect(try await pool.send("POST", PoolAPI.Path.tokens, token: pool.admin, json: TokenRequest(role: .node)).status == 400)
+        }
+    }
+
+    @Test func theAdminTokenIsWrittenOnceWithMode0600() async throws {
+        let home = TemporaryDirectory("requester-admin")
+        let first = try Requester(configuration: TestPool.configuration(home: home.path))
+        let path = first.adminTokenPath
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)
+        #expect(mode.intValue & 0o777 == 0o600)
+        #expect(first.tokens.verify(text.trimmingCharacters(in: .whitespacesAndNewlines))?.role == .admin)
+        // A second start on the same home keeps it.
+        let second = try Requester(configuration: TestPool.configuration(home: home.path))
+        #expect(try String(contentsOfFile: second.adminTokenPath, encoding: .utf8) == text)
+        #expect(try second.store.tokens().filter { $0.role == "admin" }.count == 1)
+    }
+
+    @Test func aNewCredentialRevokesTheOldOneAndThePeerTokenOpensOnlyTheGateway() async throws {
+        try await TestPool.with { pool in
+            let worker = FakeWorker(pool: pool)
+            let first = try await worker.join()
+            let second = try await worker.join()
+            #expect(first.credential != second.credential)
+            #expect(first.peerToken == second.peerToken)
+            #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(worker.node), token: first.credential, json: Heartbeat()).status == 401)
+            #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(worker.node), token: second.credential, json: Heartbeat()).status == 200)
+            // The peer token opens /ipfs (404: not held) but no API route.
+            #expect(try await pool.send("GET", "/ipfs/\(testBlock(7).cid)?format=raw", token: first.peerToken).status == 404)
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: first.peerToken).status == 401)
+        }
+    }
+
+    @Test func comparingHashesLooksAtEveryByte() {
+        #expect(TokenAuthority.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!TokenAuthority.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!TokenAuthority.constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(!TokenAuthority.constantTimeEqual([], [0]))
+    }
+}

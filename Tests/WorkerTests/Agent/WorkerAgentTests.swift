@@ -1,0 +1,227 @@
+import BlockStore
+import Foundation
+import Gateway
+import Hummingbird
+import IPLD
+import Orchestrator
+import PoolAPI
+import PoolClient
+import Provenance
+import ShoalTesting
+import Synchronization
+import Testing
+import UnixFS
+
+@testable import Worker
+
+/// The agent as a whole against an in-memory requester and a real peer gateway.
+@Suite struct WorkerAgentTests {
+    @Test(.enabled(if: canSandbox, "the sandbox needs root"))
+    func anAssignmentIsFetchedRunReportedAndItsOutputKeptHere() async throws {
+        let world = try AgentWorld()
+        let corpus = try world.peer.addBytes(Array("a\nb\nc\n".utf8)).cid
+        let tool = try world.peer.write { writer -> CID in
+            let dir = TemporaryDirectory("tool")
+            try dir.write("count.sh", text: "wc -l < /inputs/corpus > /outputs/out/lines\necho counting\necho warn >&2\n")
+            let cid = try UnixFSImporter(profile: .shoalDefault, sink: writer).importPath(dir.path, options: ImportOptions(recursive: true)).cid
+            try writer.pin(cid)
+            return cid
+        }
+        try await withServers([world.requester.router(), world.peerRouter()]) { urls in
+            let agent = try await WorkerAgent.make(world.configuration(urls[0]), logger: AgentWorld.logger)
+            let providers = [corpus.string: [urls[1]], tool.string: [urls[1]]]
+            world.requester.queue(try world.assignment("e1", run: ["sh", "count.sh"], tool: tool, inputs: ["corpus": corpus], providers: providers))
+            try await withAgent(agent) { agent in
+                try await world.requester.wait { $0.reports["e1"] != nil }
+                let output = world.requester.snapshot.reports["e1"]?.first?.outcome.outputs["out"]?.string ?? "none"
+                // The next heartbeats carry the output as a new pin and the fetched bytes.
+                try await world.requester.wait { state in
+                    Set(state.heartbeats.flatMap(\.pinsAdded).map(\.cid)).contains(output)
+                        && state.heartbeats.map(\.fetchedBytes).reduce(0, +) > 0
+                }
+                #expect(try agent.repo.unixfs.bytes(corpus) == Array("a\nb\nc\n".utf8))
+            }
+        }
+        let state = world.requester.snapshot
+        let join = try #require(state.joins.first)
+        #expect(join.labels == ["zone": "test"])
+        #expect(join.capacity.slots == 2)
+        #expect(join.url.hasPrefix("http://127.0.0.1:"))
+        let outcome = try #require(state.reports["e1"]?.first?.outcome)
+        #expect(outcome.status == .succeeded, "\(outcome)")
+        let output = try #require(outcome.outputs["out"])
+        #expect(String(decoding: state.logs["e1"]?["stdout"] ?? [], as: UTF8.self) == "counting\n")
+        #expect(String(decoding: state.logs["e1"]?["stderr"] ?? [], as: UTF8.self) == "warn\n")
+        // The provenance went up before the report; the worker left after it.
+        #expect(state.journal.firstIndex(of: "upload")! < state.journal.firstIndex(of: "report e1")!)
+        #expect(state.journal.last == "leave")
+        let added = Set(state.heartbeats.flatMap(\.pinsAdded).map(\.cid))
+        #expect(added.isSuperset(of: [output.string, corpus.string, tool.string]))
+        // The uploaded CAR holds the step block, and imports cleanly (every block verifies).
+        let car = try #require(state.uploads.first)
+        let check = try Repo(home: world.folder.file("check"))
+        try Data(car).write(to: URL(fileURLWithPath: world.folder.file("up.car")))
+        let imported = try check.importCAR(from: world.folder.file("up.car"))
+        #expect(try check.has(outcome.step!))
+        #expect(try check.has(outcome.attestation!))
+        #expect(imported.roots.contains(outcome.stdout!))
+    }
+
+    @Test func shutdownWaitsForRunningStepsUpToTheDeadlineThenCancelsThemAndLeaves() async throws {
+        let world = try AgentWorld()
+        let events = EventLog()
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], drain: .milliseconds(300), isolation: .insecureNoSandbox),
+                runner: ScriptedRunner.sleeping(events), logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["forever"]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { $0.heartbeats.contains { $0.running == ["e1"] } }
+            }
+            #expect(await agent.table.runningIDs.isEmpty)
+        }
+        #expect(events.all == ["started t", "cancelled t"])
+        let state = world.requester.snapshot
+        #expect(state.reports.isEmpty)  // handed back by leaving, not reported
+        #expect(state.leaves == 1)
+    }
+
+    @Test func aStepThatFinishesWithinTheDeadlineIsReportedBeforeTheAgentLeaves() async throws {
+        let world = try AgentWorld()
+        let events = EventLog()
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], drain: .seconds(60), isolation: .insecureNoSandbox),
+                runner: ScriptedRunner.sleeping(events, finishAfter: .milliseconds(500)), logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["short"]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { !$0.claimed.isEmpty }
+            }
+        }
+        #expect(events.all == ["started t", "finished t"])
+        #expect(world.requester.snapshot.journal.suffix(2) == ["report e1", "leave"])
+    }
+
+    @Test func theRequesterCancelsAnExecutionThroughTheHeartbeat() async throws {
+        let world = try AgentWorld()
+        let events = EventLog()
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(events),
+                logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["forever"]))
+            try await withAgent(agent) { agent in
+                try await world.requester.wait { $0.heartbeats.contains { $0.running == ["e1"] } }
+                world.requester.update { $0.cancel = ["e1"] }
+                try await world.requester.wait { state in state.heartbeats.last.map { $0.running.isEmpty } ?? false }
+                #expect(await agent.table.runningIDs.isEmpty)
+            }
+        }
+        #expect(events.all == ["started t", "cancelled t"])
+        #expect(world.requester.snapshot.reports.isEmpty)
+    }
+
+    @Test func aForgottenNodeJoinsAgainWithItsFullPinList() async throws {
+        let world = try AgentWorld()
+        let repo = try Repo(home: world.home)
+        let data = try repo.addBytes(SplitMix64.bytes(seed: 1, count: 5000)).cid
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(),
+                logger: AgentWorld.logger)
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { !$0.heartbeats.isEmpty }
+                world.requester.update { $0.forgetNode = true }
+                try await world.requester.wait { $0.joins.count == 2 }
+            }
+        }
+        let joins = world.requester.snapshot.joins
+        #expect(joins.allSatisfy { $0.pins == [PinReport(cid: data.string, size: 5000)] })
+    }
+
+    @Test func aRestartCleansUpWhatTheDeadProcessLeft() async throws {
+        let world = try AgentWorld()
+        let journal = ExecutionJournal(home: WorkerHome(world.home))
+        let old = try world.assignment("e-old", run: ["x"], task: "old")
+        journal.record(old)
+        let logs = WorkerHome(world.home).logs(job: old.step.jobID, task: "old", attempt: 1)
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: logs + "/stdout.log"))
+        // A scratch folder of a process that no longer exists.
+        let scratch = world.home + "/work/999999-0000000001pool-old-1-x"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        world.requester.update { $0.abandon = ["e-old"] }
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(),
+                logger: AgentWorld.logger)
+            try await withAgent(agent) { _ in try await world.requester.wait { !$0.joins.isEmpty } }
+        }
+        #expect(journal.leftovers().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: logs))
+        #expect(!FileManager.default.fileExists(atPath: scratch))
+    }
+
+    @Test func theGatewayNeedsThePeerTokenAndNeverServesAPrivateDAG() async throws {
+        let world = try AgentWorld()
+        let repo = try Repo(home: world.home)
+        let open = try repo.addBytes(Array("shared".utf8)).cid
+        let secret = try repo.write { writer -> CID in
+            let dir = TemporaryDirectory("secret")
+            try dir.write("records.csv", text: "patient,1\n")
+            let cid = try UnixFSImporter(profile: .shoalDefault, sink: writer).importPath(dir.path, options: ImportOptions(recursive: true)).cid
+            try writer.pin(cid)
+            return cid
+        }
+        let file = try repo.unixfs.resolve("\(secret)/records.csv")
+        try await withServers([world.requester.router()]) { urls in
+            var configuration = world.configuration(urls[0], isolation: .insecureNoSandbox)
+            configuration.privateCIDs = [secret]
+            let agent = try await WorkerAgent.make(configuration, runner: ScriptedRunner.sleeping(), logger: AgentWorld.logger)
+            try await withAgent(agent) { agent in
+                try await world.requester.wait { !$0.joins.isEmpty }
+                let gateway = try #require(world.requester.snapshot.joins.first?.url)
+                let client = try PoolClient.make(.init(url: gateway, token: nil))
+                let peer = client.authorized(by: FakeRequester.peerToken)
+                defer { Task { try? await client.shutdown() } }
+                let anonymous = await #expect(throws: PoolClientError.self) { try await client.block(open) }
+                #expect(anonymous?.code == .unauthorized)
+                let wrong = await #expect(throws: PoolClientError.self) { try await client.authorized(by: "guess").block(open) }
+                #expect(wrong?.code == .unauthorized)
+                #expect(try await peer.block(open) == Array("shared".utf8))
+                for cid in [secret, file] {
+                    let withheld = await #expect(throws: PoolClientError.self) { try await peer.block(cid) }
+                    #expect(withheld?.code == .notFound)
+                }
+                #expect(try await peer.health().node == agent.identity.didKey.string)
+                let metrics = try await peer.metrics()
+                #expect(metrics.contains("shoal_worker_input_bytes_total{source=\"fetched\"} 0"))
+                #expect(metrics.contains("shoal_worker_gateway_refused_total{status=\"404\"} 2"))
+                #expect(metrics.contains("shoal_worker_slots 2"))
+            }
+        }
+        // The private mark persists and the pin is reported as private.
+        #expect(try repo.pins().first { $0.cid == secret }?.isPrivate == true)
+        #expect(world.requester.snapshot.joins.first?.pins.first { $0.cid == secret.string }?.private == true)
+    }
+
+    @Test func aPrivateCIDThatIsNotPinnedIsRefusedAtStart() async throws {
+        let world = try AgentWorld()
+        var configuration = world.configuration("http://127.0.0.1:1", isolation: .insecureNoSandbox)
+        configuration.privateCIDs = [Block(bytes: [1], codec: .raw).cid]
+        let error = await #expect(throws: WorkerError.self) {
+            _ = try await WorkerAgent.make(configuration, runner: ScriptedRunner.sleeping(), logger: AgentWorld.logger)
+        }
+        #expect(error?.message.contains("not pinned here") == true)
+    }
+
+    @Test func listeningOnAllInterfacesNeedsAnAdvertisedURL() throws {
+        var configuration = try AgentWorld().configuration("http://127.0.0.1:1")
+        configuration.listenHost = "0.0.0.0"
+        #expect(throws: WorkerError.self) { try WorkerAgent.checkAddresses(configuration) }
+        configuration.advertise = "http://10.0.0.2:8421"
+        try WorkerAgent.checkAddresses(configuration)
+        configuration.advertise = "10.0.0.2:8421"
+        #expect(throws: WorkerError.self) { try WorkerAgent.checkAddresses(configuration) }
+    }
+}
