@@ -187,6 +187,28 @@ import Testing
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out.file("l")) == "../x")
     }
 
+    /// A tree with a block missing deep inside leaves nothing behind: no target, no partial tree.
+    @Test func getIsAllOrNothingWhenABlockIsMissing() throws {
+        let (store, cid, _) = try importedTree()
+        let deep = try UnixFSExporter(source: store).resolve("\(cid)/b/c.bin")
+        store.remove(deep)
+        let out = TemporaryDirectory("unixfs")
+        let error = #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(cid, to: out.file("copy")) }
+        #expect(error?.description.contains(deep.string) == true, "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+        // A missing root fails too, and leaves nothing either.
+        store.remove(cid)
+        #expect(throws: UnixFSError.self) { try UnixFSExporter(source: store).get(cid, to: out.file("copy")) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+    }
+
+    @Test func stagingPathsAreHiddenSiblings() {
+        let staged = UnixFSExporter.stagingPath(for: "/data/out/")
+        #expect(staged.hasPrefix("/data/.out.partial-"))
+        #expect(UnixFSExporter.stagingPath(for: "copy").hasPrefix(".copy.partial-"))
+        #expect(UnixFSExporter.stagingPath(for: "copy") != UnixFSExporter.stagingPath(for: "copy"))
+    }
+
     @Test func getRefusesAnExistingTarget() throws {
         let (store, cid) = try imported([1], .cidV1)
         let out = TemporaryDirectory("unixfs")

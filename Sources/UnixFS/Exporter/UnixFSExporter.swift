@@ -1,3 +1,4 @@
+import Foundation
 import IPLD
 #if canImport(Glibc)
 import Glibc
@@ -149,18 +150,40 @@ public struct UnixFSExporter: Sendable {
     /// Writes the file, directory tree or symlink `cid` to `path`, which must not exist yet.
     ///
     /// Entry names that could escape `path` (`..`, `/`, NUL, empty) or clash (duplicates) are
-    /// refused before their directory is written; see ``TreeWriter``. On an error, what was
-    /// written so far stays on disk.
+    /// refused before their directory is written; see ``TreeWriter``.
+    ///
+    /// All or nothing: the tree is written under a hidden sibling name (`.NAME.partial-…`) and
+    /// renamed to `path` only when complete, so a corrupt or missing block, a refused name or a
+    /// full disk leaves nothing at `path` (the partial tree is removed).
     ///
     /// - Parameter progress: called with the total file bytes written so far.
     /// - Returns: the file bytes written.
     @discardableResult
     public func get(_ cid: CID, to path: String, progress: ((UInt64) -> Void)? = nil) throws -> UInt64 {
-        if pathExists(path) {
-            throw UnixFSError(.alreadyExists, "'\(path)' already exists; choose a path that does not")
-        }
+        let alreadyExists = UnixFSError(.alreadyExists, "'\(path)' already exists; choose a path that does not")
+        if pathExists(path) { throw alreadyExists }
+        let staging = Self.stagingPath(for: path)
         var writer = TreeWriter(fetcher: fetcher, progress: progress)
-        try writer.write(cid, dirFD: AT_FDCWD, name: path, path: path, depth: 0)
+        do {
+            try writer.write(cid, dirFD: AT_FDCWD, name: staging, path: path, depth: 0)
+            // Checked again: rename(2) would replace a file or an empty folder made meanwhile.
+            if pathExists(path) { throw alreadyExists }
+            try systemCall("rename", path) { rename(staging, path) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
         return writer.bytesWritten
+    }
+
+    /// A hidden name next to `path`, unique to this call, where ``get(_:to:progress:)`` builds
+    /// the tree before renaming it into place (same folder, so the rename cannot cross devices).
+    static func stagingPath(for path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let slash = trimmed.lastIndex(of: "/")
+        let folder = slash.map { String(trimmed[...$0]) } ?? ""
+        let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? String(trimmed)
+        return "\(folder).\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 }
