@@ -8,7 +8,7 @@ import Testing
 /// Leases, re-queues, duplicate and late reports, cancellation.
 @Suite struct PoolDispatcherTests {
     @Test func aLostLeaseIsQueuedAgainOnAnotherNodeAndTheStepSucceedsOnce() async throws {
-        try await TestPool.with(configure: { $0.preferredWindow = .milliseconds(100); $0.lease = .seconds(1) }) { pool in
+        try await TestPool.with(configure: { $0.preferredWindow = .milliseconds(100); $0.lease = .seconds(3) }) { pool in
             let data = testBlock(61).cid
             let lost = FakeWorker(pool: pool)
             let rescuer = FakeWorker(pool: pool)
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func aStepLostMoreThanItsRetriesFailsWithReasonLost() async throws {
-        try await TestPool.with(configure: { $0.defaultRetries = 1; $0.lease = .seconds(1) }) { pool in
+        try await TestPool.with(configure: { $0.defaultRetries = 1; $0.lease = .seconds(3) }) { pool in
             let data = testBlock(62).cid
             let worker = FakeWorker(pool: pool)
             try await worker.join(slots: 1, pins: [PinReport(cid: data.string, size: 10)])
