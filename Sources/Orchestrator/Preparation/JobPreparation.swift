@@ -48,20 +48,7 @@ public struct JobPreparation: Sendable {
                     throw OrchestratorError(.unknownCID, "an input is not complete in the local store: \(error.message)")
                 }
             }
-            var total: UInt64 = 0
-            let resolved = try Self.resolve(spec) { path, label in
-                let result = try Self.add(path, label: label, profile: profile, sink: writer) { bytes in
-                    progress?(total + bytes)
-                }
-                total += result.bytesRead
-                do {
-                    try writer.pin(result.cid, name: label)
-                } catch {
-                    throw OrchestratorError(.addFailed, "\(label) (\(path.resolved)): cannot pin: \(error)")
-                }
-                return result.cid
-            }
-            return PreparedJob(resolved, addedBytes: total)
+            return try Self.addAndPinPaths(spec, profile: profile, writer: writer, progress: progress)
         }
     }
 
@@ -75,25 +62,33 @@ public struct JobPreparation: Sendable {
     public func addLocalPaths(_ spec: PipelineSpec, progress: ((UInt64) -> Void)? = nil) throws -> PreparedJob {
         let profile = try Self.profile(of: spec)
         return try repo.write { writer in
-            var total: UInt64 = 0
-            var added: [CID] = []
-            let resolved = try Self.resolve(spec) { path, label in
-                let result = try Self.add(path, label: label, profile: profile, sink: writer) { bytes in
-                    progress?(total + bytes)
-                }
-                total += result.bytesRead
-                do {
-                    try writer.pin(result.cid, name: label)
-                } catch {
-                    throw OrchestratorError(.addFailed, "\(label) (\(path.resolved)): cannot pin: \(error)")
-                }
-                added.append(result.cid)
-                return result.cid
-            }
-            var prepared = PreparedJob(resolved, addedBytes: total)
-            prepared.addedRoots = added
-            return prepared
+            try Self.addAndPinPaths(spec, profile: profile, writer: writer, progress: progress)
         }
+    }
+
+    /// Adds and pins every local path of `spec` in `writer`'s session, resolving the spec to CIDs;
+    /// ``PreparedJob/addedRoots`` lists what was added.
+    static func addAndPinPaths(
+        _ spec: PipelineSpec, profile: ImportProfile, writer: RepoWriter, progress: ((UInt64) -> Void)?
+    ) throws -> PreparedJob {
+        var total: UInt64 = 0
+        var added: [CID] = []
+        let resolved = try resolve(spec) { path, label in
+            let result = try add(path, label: label, profile: profile, sink: writer) { bytes in
+                progress?(total + bytes)
+            }
+            total += result.bytesRead
+            do {
+                try writer.pin(result.cid, name: label)
+            } catch {
+                throw OrchestratorError(.addFailed, "\(label) (\(path.resolved)): cannot pin: \(error)")
+            }
+            added.append(result.cid)
+            return result.cid
+        }
+        var prepared = PreparedJob(resolved, addedBytes: total)
+        prepared.addedRoots = added
+        return prepared
     }
 
     /// The job `prepare` would give, with the CIDs of local paths computed but nothing stored
