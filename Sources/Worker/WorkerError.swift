@@ -14,6 +14,8 @@ public struct WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let runBusy = Code("run busy")
         /// There is nothing to show (no such task, no logs yet).
         public static let notFound = Code("not found")
+        /// A lock of the worker's home is held by someone else (asked not to wait).
+        public static let busy = Code("busy")
         /// A file or folder of the worker's home could not be used.
         public static let io = Code("I/O error")
     }

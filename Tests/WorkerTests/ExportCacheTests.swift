@@ -49,4 +49,41 @@ struct ExportCacheTests {
         #expect { try cache.path(for: testCID(4)) } throws: { ($0 as? WorkerError)?.code == .staging }
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: world.home + "/cache/exports")) ?? []).isEmpty)
     }
+
+    @Test func pruningRemovesExportsWhoseBlocksAreGoneAndKeepsTheRest() throws {
+        let world = try ExecutorWorld()
+        let kept = try world.addFolder("kept", ["k.txt": "keep me\n"])
+        let dropped = try world.addFolder("dropped", ["d.txt": String(repeating: "d", count: 5000)])
+        let cache = ExportCache(folder: world.home + "/cache/exports", repo: world.repo)
+        _ = try cache.path(for: kept)
+        _ = try cache.path(for: dropped)
+        // A temporary folder of a process that no longer exists (pid 2^22 + 1 is above pid_max's default).
+        let leftover = world.home + "/cache/exports/.tmp-4194305-1"
+        try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
+        _ = try world.repo.unpin(dropped)
+        _ = try world.repo.collectGarbage()
+        let report = try WorkerHome(world.home).pruneExportCache(repo: world.repo)
+        #expect(report.removed == [dropped.v1])
+        #expect(report.freedBytes == 5000)
+        #expect(report.temporaryFoldersRemoved == 1)
+        #expect(report.skipped == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: world.home + "/cache/exports") == [kept.v1.string])
+        // Nothing more to do the second time.
+        #expect(try WorkerHome(world.home).pruneExportCache(repo: world.repo) == ExportCachePruneReport())
+    }
+
+    @Test func pruningWaitsForNoStepButLeavesTheCacheAloneWhileOneRuns() throws {
+        let world = try ExecutorWorld()
+        let dropped = try world.addFolder("dropped", ["d.txt": "d"])
+        let cache = ExportCache(folder: world.home + "/cache/exports", repo: world.repo)
+        let use = try cache.beginUse()
+        _ = try cache.path(for: dropped)
+        _ = try world.repo.unpin(dropped)
+        _ = try world.repo.collectGarbage()
+        let busy = try WorkerHome(world.home).pruneExportCache(repo: world.repo)
+        #expect(busy.skipped != nil && busy.removed.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: world.home + "/cache/exports/\(dropped.v1)"))
+        use.end()
+        #expect(try WorkerHome(world.home).pruneExportCache(repo: world.repo).removed == [dropped.v1])
+    }
 }

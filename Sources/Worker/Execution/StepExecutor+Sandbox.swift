@@ -6,9 +6,8 @@ import Sandbox
 extension StepExecutor {
     /// The sandbox spec of an attempt: staged tool and inputs, output folders in the scratch
     /// folder, the params file, the recipe's env and limits, and the log folder.
-    func sandboxSpec(for assignment: StepAssignment, scratch: String, recording: Bool) throws -> SandboxSpec {
+    func sandboxSpec(for assignment: StepAssignment, scratch: String, recording: Bool, cache: ExportCache) throws -> SandboxSpec {
         let recipe = assignment.recipe
-        let cache = ExportCache(folder: home.exports, repo: repo)
         var spec = SandboxSpec(command: recipe.run)
         spec.toolDirectory = try recipe.tool.map(cache.path(for:))
         for (name, cid) in recipe.inputs { spec.inputs[name] = try cache.path(for: cid) }

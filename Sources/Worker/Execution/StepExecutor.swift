@@ -115,9 +115,18 @@ public struct StepExecutor: Sendable {
             + String(UInt32.random(in: 0 ... .max), radix: 36)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let started = Date()
+        let cache = ExportCache(folder: home.exports, repo: repo)
+        let cacheUse: ExportCache.Use
+        do {
+            // Held until the sandbox is gone, so `shoal gc` never prunes a mounted export.
+            cacheUse = try cache.beginUse()
+        } catch {
+            return failure(assignment, .internalError, "\(error)")
+        }
+        defer { cacheUse.end() }
         let spec: SandboxSpec
         do {
-            spec = try sandboxSpec(for: assignment, scratch: scratch, recording: recording)
+            spec = try sandboxSpec(for: assignment, scratch: scratch, recording: recording, cache: cache)
         } catch {
             return failure(assignment, .internalError, "\(error)")
         }
