@@ -55,6 +55,11 @@ public struct ShoalProcess: Sendable {
         /// Sends `signal` to the process.
         public func kill(_ signal: Int32 = SIGKILL) { Foundation.kill(process.processIdentifier, signal) }
 
+        /// What the process wrote to stderr so far (its logs, while it still runs).
+        public var stderrSoFar: String {
+            String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: files.stderr))) ?? Data(), as: UTF8.self)
+        }
+
         /// Waits for the process to end and returns its result.
         public func wait() -> Result {
             process.waitUntilExit()

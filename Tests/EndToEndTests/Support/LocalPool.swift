@@ -20,10 +20,10 @@ final class LocalPool: @unchecked Sendable {
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
     let requesterHome: String
-    private(set) var requester: ShoalProcess.Running?
+    var requester: ShoalProcess.Running?
     private(set) var adminToken = ""
     private(set) var workerToken = ""
-    private(set) var workers: [Worker] = []
+    var workers: [Worker] = []
     /// `shoal` in the client's home, with the requester and admin token in its environment.
     private(set) var client: ShoalProcess
 
