@@ -147,18 +147,24 @@ extension JobStore {
     }
 
     /// Puts every failed, skipped, cancelled or ready task of a job back to ``TaskState/pending``,
-    /// so a resumed run tries them again; succeeded, cached and running tasks are left alone.
+    /// so a resumed run tries them again; succeeded, cached and running tasks are left alone,
+    /// except the finished ones named in `redo` (whose results were lost).
     ///
     /// - Returns: The ids of the tasks reset, in spec order.
     @discardableResult
-    public func resetForRetry(job: String) throws -> [String] {
+    public func resetForRetry(job: String, redo: [String] = []) throws -> [String] {
         try write("reset tasks of \(job)") { db in
             _ = try Self.job(db, job)
-            let ids = try String.fetchAll(
-                db, sql: """
-                    SELECT id FROM task WHERE job_id = ? AND state IN ('failed', 'skipped', 'cancelled', 'ready')
-                    ORDER BY position
-                    """, arguments: [job])
+            let redo = Set(redo)
+            let ids = try Row.fetchAll(db, sql: "SELECT id, state FROM task WHERE job_id = ? ORDER BY position", arguments: [job])
+                .filter { row in
+                    switch row["state"] as String {
+                    case "failed", "skipped", "cancelled", "ready": true
+                    case "succeeded", "cached": redo.contains(row["id"])
+                    default: false
+                    }
+                }
+                .map { $0["id"] as String }
             for id in ids {
                 try db.execute(
                     sql: """
@@ -167,7 +173,8 @@ extension JobStore {
                             original = NULL, output_bytes = 0, finished = NULL
                         WHERE job_id = ? AND id = ?
                         """, arguments: [job, id])
-                try Self.appendEvent(db, job: job, kind: .taskReset, task: id)
+                try Self.appendEvent(
+                    db, job: job, kind: .taskReset, task: id, message: redo.contains(id) ? "its results are no longer all in the store" : nil)
             }
             return ids
         }

@@ -25,4 +25,15 @@ import Testing
         let error = #expect(throws: BlockStoreError.self) { try repo.dagSize(tree[0].cid) }
         #expect(error?.code == .pinMissingBlock)
     }
+
+    @Test func aDAGIsCompleteOnlyWithEveryBlock() throws {
+        let dir = TemporaryDirectory()
+        let repo = try Repo(home: dir.path)
+        let tree = TestDAG.tree(seed: 2)
+        try repo.putAll(Array(tree.dropLast()))
+        #expect(try repo.hasComplete(tree[0].cid) == false)
+        #expect(try repo.hasComplete(tree.last!.cid) == false)
+        try repo.putAll([tree.last!])
+        #expect(try repo.hasComplete(tree[0].cid))
+    }
 }

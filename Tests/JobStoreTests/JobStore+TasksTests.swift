@@ -115,4 +115,23 @@ struct JobStoreTasksTests {
         #expect(tasks["after"]?.state == .pending)
         #expect(tasks["waiting"]?.state == .pending)
     }
+
+    @Test func resetForRetryRedoesTheFinishedTasksNamed() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a", "b", "c"])
+        for task in ["a", "b"] {
+            _ = try fixture.start(id, task)
+            try fixture.store.finishTask(job: id, task: task, attempt: 1, result: TaskResult(state: .succeeded, step: StoreFixture.cid(1)))
+        }
+        // "c" is pending: naming it changes nothing; "zz" names no task.
+        #expect(try fixture.store.resetForRetry(job: id, redo: ["b", "c", "zz"]) == ["b"])
+        let tasks = Dictionary(uniqueKeysWithValues: try fixture.store.tasks(of: id).map { ($0.id, $0) })
+        #expect(tasks["a"]?.state == .succeeded)
+        #expect(tasks["b"]?.state == .pending)
+        #expect(tasks["b"]?.step == nil)
+        #expect(tasks["b"]?.attempts == 1)
+        let reset = try fixture.store.events(of: id).filter { $0.kind == .taskReset }
+        #expect(reset.map(\.taskID) == ["b"])
+        #expect(reset.first?.message == "its results are no longer all in the store")
+    }
 }

@@ -1,5 +1,6 @@
 import BlockStore
 import Foundation
+import IPLD
 import JobStore
 import Orchestrator
 import Pipeline
@@ -51,6 +52,28 @@ struct LocalRunTests {
         #expect(world.task(resumed, "upper")?.attempts == 1)
         #expect(world.task(resumed, "count")?.attempts == 2)
         #expect(world.task(resumed, "count")?.state == .failed)
+    }
+
+    /// A crash can take a run's newest blocks with it (they are flushed when the run settles):
+    /// resuming redoes the tasks whose results are gone, and what depends on them.
+    @Test func aResumeRedoesTasksWhoseResultsWereLost() async throws {
+        let spec = PipelineWorld.diamond.replacingOccurrences(
+            of: "wc -l < /inputs/list/words > /outputs/n/count", with: "exit 4")
+        let world = try PipelineWorld(spec: spec)
+        let report = try await world.run(keepGoing: true)
+        #expect(world.task(report, "upper")?.state == .succeeded)
+        let node = try LocalNode(home: world.home)
+        let upper = try #require(world.task(report, "upper")?.outputs["list"])
+        let leaf = try node.repo.unixfs.resolve("\(upper)/words")
+        #expect(try node.repo.blocks.remove(leaf.multihash) != nil)
+
+        let resumed = try await LocalRun.run(.resume(report.run), options: world.options())
+        #expect(world.task(resumed, "words")?.attempts == 1)          // its results are intact
+        #expect(world.task(resumed, "upper")?.attempts == 2)          // lost a block: done again
+        #expect(world.task(resumed, "upper")?.outputs["list"] == upper)
+        #expect(try node.repo.hasComplete(try CID(upper)))
+        #expect(world.task(resumed, "count")?.attempts == 2)          // failed before, retried
+        #expect(world.task(resumed, "report")?.state == .skipped)
     }
 
     @Test func resumingASucceededRunRunsNothing() async throws {

@@ -23,3 +23,23 @@ extension Repo {
         return total
     }
 }
+
+extension Repo {
+    /// Whether every block of the DAG under `root` is in the store.
+    ///
+    /// Raw leaves are only checked for presence; other blocks are read (and verified) to follow
+    /// their links. A resumed run uses it to find results that a crash took with it (blocks are
+    /// flushed once per run, so a power loss can lose the newest ones).
+    ///
+    /// - Throws: ``BlockStoreError/Code/corrupt`` for a block that does not match its CID (a
+    ///   damaged store is for `repo verify`, not an absence), or an I/O error.
+    public func hasComplete(_ root: CID) throws -> Bool {
+        var seen = Set<CID>()
+        do {
+            try DAGWalker(source: blocks).walk(from: [root], seen: &seen, readRawBlocks: false) { _ in }
+            return true
+        } catch let error as BlockStoreError where error.code == .pinMissingBlock {
+            return false
+        }
+    }
+}

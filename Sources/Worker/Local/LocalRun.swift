@@ -15,7 +15,8 @@ import Sandbox
 /// 3. adds tool folders and local inputs to the store and checks CID inputs
 ///    (``Orchestrator/JobPreparation``), then stores the job (``JobStore/JobStore``);
 ///    with `resume`, instead reloads the run and puts its failed, skipped and cancelled tasks back
-///    to pending;
+///    to pending, with the finished ones whose results are no longer all in the store
+///    (``Orchestrator/LostResults``) and their dependants;
 /// 4. takes the run's lock and drives it with a ``Orchestrator/JobCoordinator`` and a
 ///    ``LocalDispatcher`` (tasks left running by a killed process run again);
 /// 5. returns a ``RunReport``.
@@ -112,7 +113,9 @@ public enum LocalRun {
         if resumed {
             let job = try store.job(id)
             if job.state == .succeeded { return RunReport(job: job, tasks: try store.tasks(of: id)) }
-            try store.resetForRetry(job: id)
+            // A run's blocks are flushed when it settles; an unfinished run may have lost the
+            // newest results to a crash, so those tasks (and what follows them) run again.
+            try store.resetForRetry(job: id, redo: try LostResults.tasks(of: id, store: store, repo: repo))
         }
         home.sweepAbandonedWork()
         progress?(.started(run: id, tasks: try store.tasks(of: id).map(\.id), resumed: resumed))
