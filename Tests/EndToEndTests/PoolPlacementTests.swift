@@ -286,7 +286,13 @@ struct PoolPlacementTests {
         #expect(submitted.stderr.contains("nowhere") && submitted.stderr.contains("colour"), "\(submitted)")
         #expect(!submitted.stderr.contains("Fatal"))
 
-        // Neither made a job.
+        // A spec valid here but refused by the requester (its input is pinned by no node): the
+        // CLI prints the requester's 400.
+        let unheld = try pool.writeSpec(Self.blocker("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"))
+        let refused = try pool.client.run(["job", "submit", unheld])
+        #expect(refused.status == 1 && refused.stderr.contains("nor pinned by any node"), "\(refused)")
+
+        // None of them made a job.
         let (listed, jobs) = try await HTTPCall.send("GET", pool.url + "/api/v1/jobs", token: pool.adminToken)
         #expect(listed == 200)
         #expect((try JSONSerialization.jsonObject(with: jobs) as? [Any])?.isEmpty == true, "\(String(decoding: jobs, as: UTF8.self))")
