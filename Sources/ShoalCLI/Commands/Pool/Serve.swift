@@ -4,7 +4,8 @@ import Requester
 import Units
 
 extension Shoal {
-    /// `shoal serve --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--lease 30s] [--heartbeat 5s]`.
+    /// `shoal serve --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--lease 30s] [--heartbeat 5s]
+    /// [--preferred-window 30s]`.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the requester: accept jobs and run their steps on the pool's workers, next to their data.",
@@ -30,6 +31,9 @@ extension Shoal {
         @Option(help: "How often workers are asked to heartbeat.")
         var heartbeat = "5s"
 
+        @Option(name: .customLong("preferred-window"), help: "How long a `locality: preferred` task waits for a busy node holding its inputs before it runs elsewhere and fetches them.")
+        var preferredWindow = "30s"
+
         @Option(help: ArgumentHelp("URL workers use to fetch blocks from this requester (default: the listen address).", valueName: "URL"))
         var advertise: String?
 
@@ -40,6 +44,7 @@ extension Shoal {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
             let (lease, heartbeat) = try durations()
             if heartbeat >= lease { throw ValidationError("--heartbeat must be shorter than --lease") }
+            _ = try window()
         }
 
         func run() async throws {
@@ -51,6 +56,7 @@ extension Shoal {
             configuration.lease = lease
             configuration.heartbeat = heartbeat
             configuration.advertisedURL = advertise
+            configuration.preferredWindow = try window()
             let requester = try Requester(configuration: configuration)
             try await requester.runUntilSignalled { url in
                 Output.note("shoal serve: listening on \(url) (node \(requester.node)); admin token in \(requester.adminTokenPath)")
@@ -62,6 +68,14 @@ extension Shoal {
                   (0...65535).contains(port), colon > listen.startIndex
             else { throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8420") }
             return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        }
+
+        func window() throws -> Duration {
+            do {
+                return try DurationSpec(parsing: preferredWindow).duration
+            } catch {
+                throw ValidationError("--preferred-window: \(error)")
+            }
         }
 
         func durations() throws -> (Duration, Duration) {
