@@ -112,7 +112,7 @@ let package = Package(
 
         // The pool's HTTP API as Codable types (Specs/openapi.yaml): shared by the requester, the
         // worker agent and the client so the two sides cannot drift apart.
-        .target(name: "PoolAPI", dependencies: ["Orchestrator"]),
+        .target(name: "PoolAPI", dependencies: ["Orchestrator", "Provenance"]),
 
         // The client side of the pool: a typed HTTP client for every route of Specs/openapi.yaml
         // (bearer token, timeouts, TLS with a custom CA), and the client workflows `shoal job`
@@ -150,7 +150,7 @@ let package = Package(
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units"]),
-        .testTarget(name: "PoolAPITests", dependencies: ["PoolAPI"]),
+        .testTarget(name: "PoolAPITests", dependencies: ["PoolAPI", "Provenance"]),
         .testTarget(
             name: "PoolClientTests",
             dependencies: [

@@ -32,6 +32,12 @@ public struct PinReport: Codable, Sendable, Hashable {
 }
 
 /// `POST /api/v1/nodes/join` (bearer: a worker token).
+///
+/// The worker token only says "a machine the operator allowed into the pool"; it is shared by
+/// every worker, so it cannot say *which* node is joining. The join names the node by its
+/// did:key, and the requester issues that node's credential (revoking the one it held before), so
+/// the join must also prove that the caller holds the node's private key: ``proof`` signs a
+/// challenge the requester issued (see ``JoinChallenge``). Build it with ``sign(with:challenge:)``.
 public struct JoinRequest: Codable, Sendable, Hashable {
     /// The worker's did:key.
     public var node: String
@@ -41,13 +47,17 @@ public struct JoinRequest: Codable, Sendable, Hashable {
     public var capacity: Capacity
     /// The full pin list.
     public var pins: [PinReport]
+    /// The node key's signature over a challenge of this requester; a join without one is refused (401).
+    public var proof: JoinProof?
 
-    public init(node: String, url: String, labels: [String: String] = [:], capacity: Capacity, pins: [PinReport] = []) {
+    public init(node: String, url: String, labels: [String: String] = [:], capacity: Capacity, pins: [PinReport] = [],
+                proof: JoinProof? = nil) {
         self.node = node
         self.url = url
         self.labels = labels
         self.capacity = capacity
         self.pins = pins
+        self.proof = proof
     }
 }
 

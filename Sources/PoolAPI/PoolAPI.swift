@@ -35,6 +35,8 @@ public enum PoolAPI {
         public static func logs(_ id: String) -> String { job(id) + "/logs" }
         public static let nodes = prefix + "/nodes"
         public static let join = nodes + "/join"
+        /// Where a joining node gets the nonce it signs (``JoinChallenge``).
+        public static let challenge = nodes + "/challenge"
         public static func heartbeat(_ node: String) -> String { nodes + "/" + node + "/heartbeat" }
         public static func claim(_ node: String) -> String { nodes + "/" + node + "/claim" }
         public static func leave(_ node: String) -> String { nodes + "/" + node + "/leave" }

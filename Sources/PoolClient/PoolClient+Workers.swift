@@ -1,11 +1,40 @@
 import AsyncHTTPClient
 import NIOCore
 import PoolAPI
+import Provenance
 
 extension PoolClient {
+    /// `POST /api/v1/nodes/challenge` (worker token): a single-use nonce for the next join to sign.
+    public func joinChallenge() async throws -> JoinChallenge {
+        try await call(.POST, PoolAPI.Path.challenge)
+    }
+
     /// `POST /api/v1/nodes/join` (worker token): joins, or joins again after a restart.
+    ///
+    /// `request` must carry a ``PoolAPI/JoinProof`` for a fresh challenge; ``join(_:signingWith:)``
+    /// does both steps.
     public func join(_ request: JoinRequest) async throws -> JoinResponse {
         try await call(.POST, PoolAPI.Path.join, body: request)
+    }
+
+    /// Asks for a challenge, signs `request` with the node key and joins.
+    ///
+    /// A refused proof (401) is tried once more with a new challenge: the requester forgets its
+    /// nonces when it restarts, which may happen between the two calls.
+    ///
+    /// - Throws: ``PoolClientError`` from either call; ``Provenance/ProvenanceError`` when
+    ///   `identity` is not the node `request` names.
+    public func join(_ request: JoinRequest, signingWith identity: NodeIdentity) async throws -> JoinResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let signed = try request.signed(with: identity, challenge: try await joinChallenge())
+            do {
+                return try await join(signed)
+            } catch let error as PoolClientError where error.code == .unauthorized && attempt == 1 {
+                continue
+            }
+        }
     }
 
     /// `POST /api/v1/nodes/{node}/heartbeat` (node credential): renews leases, reports changes.

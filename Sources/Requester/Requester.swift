@@ -44,6 +44,8 @@ public final class Requester: Sendable {
     let store: JobStore
     let identity: NodeIdentity
     let tokens: TokenAuthority
+    /// The nonces joining nodes sign to prove they hold their key.
+    let joinChallenges: JoinChallenges
     let registry = PoolRegistry()
     let board = ExecutionBoard()
     let catalog: JobCatalog
@@ -77,6 +79,7 @@ public final class Requester: Sendable {
         store = try JobStore(home: home)
         identity = try NodeIdentity.loadOrCreate(home: home)
         tokens = try TokenAuthority(store: store, home: home)
+        joinChallenges = JoinChallenges(requester: identity.didKey.string, lifetime: configuration.joinChallengeLifetime)
         try tokens.ensureAdminToken(home: home)
         logs = try LogStore(folder: home + "/pool/logs", maxBytes: configuration.limits.logFile)
         catalog = JobCatalog(store: store)

@@ -43,6 +43,9 @@ public struct RequesterConfiguration: Sendable {
     public var advertisedURL: String?
     /// How long an assignment's lease lasts without a heartbeat of its node.
     public var lease: Duration = .seconds(30)
+    /// How long a join challenge (the nonce a joining node signs with its key) stays valid.
+    /// Workers sign it at once; the lifetime only has to cover one round trip.
+    public var joinChallengeLifetime: Duration = .seconds(60)
     /// How often workers are asked to heartbeat.
     public var heartbeat: Duration = .seconds(5)
     /// How long a `preferred` task waits for a busy node holding its inputs.

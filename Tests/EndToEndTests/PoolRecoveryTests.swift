@@ -2,6 +2,8 @@ import BlockStore
 import Foundation
 import IPLD
 import JobStore
+import PoolAPI
+import Provenance
 import ShoalTesting
 import Testing
 
@@ -13,6 +15,18 @@ struct PoolRecoveryTests {
     /// The names in `folder` (none when it does not exist).
     static func entries(_ folder: String) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    }
+
+    /// A join challenge from the requester, asked for with the worker token.
+    static func challenge(_ pool: LocalPool) async throws -> JoinChallenge {
+        let answer = try await pool.request("POST", "/api/v1/nodes/challenge", token: pool.workerToken)
+        #expect(answer.status == 200, "\(answer.body)")
+        return try PoolAPI.decoder.decode(JoinChallenge.self, from: JSONSerialization.data(withJSONObject: answer.body))
+    }
+
+    /// A message as the JSON object ``LocalPool/request(_:_:token:json:)`` sends.
+    static func json(_ message: some Encodable) throws -> Any {
+        try JSONSerialization.jsonObject(with: PoolAPI.encoder.encode(message))
     }
 
     /// A project folder with a spec of `tasks` (YAML list items) reading input `corpus`.
@@ -93,12 +107,27 @@ struct PoolRecoveryTests {
         let verified = try pool.client.run(["verify", output, "--requester", pool.url])
         #expect(verified.succeeded && verified.stdout.contains("verdict: verified"), "\(verified)")
 
+        // The shared worker token alone cannot take over the victim's name: a join without a
+        // proof, or signed by another key, is refused.
+        let join = JoinRequest(
+            node: victim.id, url: victim.url, labels: ["name": victim.name],
+            capacity: Capacity(slots: 1, milliCPU: 1000, memory: 0, disk: 0))
+        let unsigned = try await pool.request("POST", "/api/v1/nodes/join", token: pool.workerToken, json: Self.json(join))
+        #expect(unsigned.status == 401, "\(unsigned.body)")
+        let impostor = NodeIdentity.generate()
+        var forged = join
+        forged.proof = try JoinRequest(node: impostor.didKey.string, url: victim.url, capacity: join.capacity)
+            .signed(with: impostor, challenge: try await Self.challenge(pool)).proof
+        let refused = try await pool.request("POST", "/api/v1/nodes/join", token: pool.workerToken, json: Self.json(forged))
+        #expect(refused.status == 401, "\(refused.body)")
+
         // A late report of the lost attempt, in the victim's name and with a valid credential of
-        // its node, is refused (409), and the recorded result stays the survivor's.
-        let joined = try await pool.request("POST", "/api/v1/nodes/join", token: pool.workerToken, json: [
-            "node": victim.id, "url": victim.url, "labels": ["name": victim.name],
-            "capacity": ["slots": 1, "milliCPU": 1000, "memory": 0, "disk": 0], "pins": [] as [Any],
-        ])
+        // its node, is refused (409), and the recorded result stays the survivor's. The credential
+        // comes from a join signed with the victim's own key, read from its home: the genuine node
+        // coming back (a stalled process, say) while its attempt was already given away.
+        let key = try NodeIdentity.load(from: NodeIdentity.keyPath(home: victim.home))
+        let genuine = try join.signed(with: key, challenge: try await Self.challenge(pool))
+        let joined = try await pool.request("POST", "/api/v1/nodes/join", token: pool.workerToken, json: Self.json(genuine))
         #expect(joined.status == 200, "\(joined.body)")
         let credential = try #require(joined.body["credential"] as? String)
         let late = try await pool.request("POST", "/api/v1/executions/\(lost.id)/report", token: credential, json: [

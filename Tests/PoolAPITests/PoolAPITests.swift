@@ -29,7 +29,7 @@ import Testing
         let ids = ["J": "job", "N": "node", "E": "execution", "bafyC": "cid", "T": "token"]
         let used = [
             PoolAPI.Path.health, PoolAPI.Path.metrics, PoolAPI.Path.jobs, PoolAPI.Path.job("J"), PoolAPI.Path.cancel("J"),
-            PoolAPI.Path.events("J"), PoolAPI.Path.logs("J"), PoolAPI.Path.nodes, PoolAPI.Path.join,
+            PoolAPI.Path.events("J"), PoolAPI.Path.logs("J"), PoolAPI.Path.nodes, PoolAPI.Path.join, PoolAPI.Path.challenge,
             PoolAPI.Path.heartbeat("N"), PoolAPI.Path.claim("N"), PoolAPI.Path.leave("N"), PoolAPI.Path.report("E"),
             PoolAPI.Path.executionLogs("E"), PoolAPI.Path.lineage("bafyC"), PoolAPI.Path.verify("bafyC"),
             PoolAPI.Path.blocks, PoolAPI.Path.tokens, PoolAPI.Path.token("T"), PoolAPI.Path.ipfs("bafyC"),

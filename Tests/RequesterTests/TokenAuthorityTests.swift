@@ -13,7 +13,8 @@ import Testing
             let health = try (try await pool.send("GET", PoolAPI.Path.health, token: nil)).decode(Health.self)
             #expect(health.node == pool.requester.node)
             for (method, path) in [("GET", PoolAPI.Path.jobs), ("GET", PoolAPI.Path.nodes), ("GET", PoolAPI.Path.metrics),
-                                   ("POST", PoolAPI.Path.blocks), ("GET", PoolAPI.Path.tokens), ("POST", PoolAPI.Path.join)] {
+                                   ("POST", PoolAPI.Path.blocks), ("GET", PoolAPI.Path.tokens), ("POST", PoolAPI.Path.join),
+                                   ("POST", PoolAPI.Path.challenge)] {
                 let missing = try await pool.send(method, path, token: nil)
                 #expect(missing.status == 401, "\(method) \(path) without a token: \(missing.status)")
                 #expect(missing.error?.error.contains("Bearer") == true)
@@ -34,6 +35,7 @@ import Testing
             #expect(try await pool.send("POST", PoolAPI.Path.tokens, token: client, json: TokenRequest(role: .admin)).status == 403)
             #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: worker).status == 403)
             #expect(try await pool.send("GET", PoolAPI.Path.metrics, token: worker).status == 403)
+            #expect(try await pool.send("POST", PoolAPI.Path.challenge, token: client).status == 403)
             #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: client).status == 200)
             #expect(try await pool.send("GET", PoolAPI.Path.metrics, token: client).status == 200)
             // A node credential speaks only for its own node.

@@ -9,17 +9,28 @@ import Provenance
 
 /// The worker API: join, heartbeat, claim (long-poll), leave, report, log appends.
 extension RequesterRoutes {
+    /// A single-use nonce for the next join to sign (see ``JoinChallenges``).
+    func joinChallenge(_ context: RequesterContext) throws -> Response {
+        _ = try context.authentication.require([.worker, .admin])
+        return try JSONResponse.make(requester.joinChallenges.issue())
+    }
+
+    /// Joins (or joins again) the node the body names, once its proof shows the caller holds
+    /// that node's key; nothing is stored or revoked before the proof is checked.
     func join(_ request: Request, _ context: RequesterContext) async throws -> Response {
         _ = try context.authentication.require([.worker, .admin])
         let body = try await JSONResponse.decode(JoinRequest.self, from: request, limit: requester.configuration.limits.jsonBody)
-        guard (try? DIDKey(body.node)) != nil else { throw RequesterError(.badRequest, "node '\(body.node)' is not a did:key") }
-        guard let url = URL(string: body.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let did = try? DIDKey(body.node) else { throw RequesterError(.badRequest, "node '\(body.node)' is not a did:key") }
+        guard !body.url.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+              let url = URL(string: body.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+        else {
             throw RequesterError(.badRequest, "url '\(body.url)' is not an http(s) base URL of the node's gateway")
         }
         guard body.capacity.slots >= 0, body.capacity.milliCPU >= 0, body.capacity.memory >= 0, body.capacity.disk >= 0 else {
             throw RequesterError(.badRequest, "capacity cannot be negative")
         }
         let pins = try body.pins.map(Self.pin)
+        try requester.joinChallenges.verify(body, node: did)
         let store = requester.store
         let now = Date()
         // A node that joins again restarted: what it held before is gone with its old process.

@@ -13,7 +13,7 @@ import PoolAPI
 /// | `GET /api/v1/nodes`, `GET /api/v1/lineage/{cid}`, `GET /api/v1/verify/{cid}` | client, admin |
 /// | `POST /api/v1/blocks` | client, admin, node |
 /// | `POST|GET /api/v1/tokens`, `DELETE /api/v1/tokens/{token}` | admin |
-/// | `POST /api/v1/nodes/join` | worker, admin |
+/// | `POST /api/v1/nodes/challenge`, `POST /api/v1/nodes/join` (with a proof of the node key) | worker, admin |
 /// | `POST /api/v1/nodes/{node}/heartbeat|claim|leave` | that node's credential |
 /// | `POST /api/v1/executions/{execution}/report|logs` | the credential of the node holding it |
 /// | `GET|HEAD /ipfs/{cid}` | the peer token, client, admin, node |
@@ -58,6 +58,7 @@ struct RequesterRoutes: Sendable {
         add(.get, "\(api)/tokens") { _, context in try listTokens(context) }
         add(.delete, "\(api)/tokens/:token") { _, context in try revokeToken(context) }
 
+        add(.post, "\(api)/nodes/challenge") { _, context in try joinChallenge(context) }
         add(.post, "\(api)/nodes/join") { request, context in try await join(request, context) }
         add(.post, "\(api)/nodes/:node/heartbeat") { request, context in try await heartbeat(request, context) }
         add(.post, "\(api)/nodes/:node/claim") { request, context in try await claim(request, context) }

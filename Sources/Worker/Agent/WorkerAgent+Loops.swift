@@ -78,7 +78,9 @@ extension WorkerAgent {
         let pins = try inventory.snapshot()
         let request = JoinRequest(
             node: identity.didKey.string, url: url, labels: configuration.labels, capacity: capacity, pins: pins)
-        let response = try await session.workerClient.join(request)
+        // Signed afresh on every join (a nonce is accepted once): the proof that this is the node
+        // the did:key names, without which the requester refuses the join.
+        let response = try await session.workerClient.join(request, signingWith: identity)
         session.record(response)
         inventory.acknowledge(pins)
         logger.info("joined the pool at \(configuration.requester.url) as \(response.node) with \(pins.count) pin\(pins.count == 1 ? "" : "s")")

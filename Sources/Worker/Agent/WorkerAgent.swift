@@ -25,7 +25,9 @@ import UnixSignals
 ///    ``Configuration/listenPort``, so peers and the requester can fetch its blocks with the
 ///    pool's peer token.
 /// 3. **Join.** Sends its did:key, gateway URL, labels, capacity (``NodeCapacity``) and full pin
-///    list with DAG sizes (``PinInventory``); retries while the requester cannot be reached. It
+///    list with DAG sizes (``PinInventory``), signed with its node key over a fresh challenge of
+///    the requester (the proof that it is the node it names); retries while the requester cannot
+///    be reached. It
 ///    receives a node credential, the peer token and the pool's timing, plus executions to
 ///    `abandon` (held before a crash): any it runs are stopped.
 /// 4. **Heartbeat** every `heartbeatSeconds`: free capacity, running executions, pin changes,

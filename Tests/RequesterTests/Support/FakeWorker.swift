@@ -29,13 +29,26 @@ final class FakeWorker: Sendable {
     func join(slots: Int = 1, pins: [PinReport] = [], labels: [String: String] = [:], token: String? = nil) async throws -> JoinResponse {
         let workerToken: String
         if let token { workerToken = token } else { workerToken = try await pool.token(.worker) }
-        let request = JoinRequest(
-            node: node, url: url, labels: labels, capacity: Capacity(slots: slots, milliCPU: 0, memory: 0, disk: 0), pins: pins)
+        let request = try await signedJoin(slots: slots, pins: pins, labels: labels, token: workerToken)
         let exchange = try await pool.send("POST", PoolAPI.Path.join, token: workerToken, json: request)
         try exchange.expect(200)
         let response = try exchange.decode(JoinResponse.self)
         state.withLock { $0.credential = response.credential }
         return response
+    }
+
+    /// A fresh challenge from the requester (`POST /api/v1/nodes/challenge`).
+    func challenge(token: String) async throws -> JoinChallenge {
+        let exchange = try await pool.send("POST", PoolAPI.Path.challenge, token: token)
+        try exchange.expect(200)
+        return try exchange.decode(JoinChallenge.self)
+    }
+
+    /// This worker's join, signed with its key in answer to a fresh challenge (not sent).
+    func signedJoin(slots: Int = 1, pins: [PinReport] = [], labels: [String: String] = [:], token: String) async throws -> JoinRequest {
+        let request = JoinRequest(
+            node: node, url: url, labels: labels, capacity: Capacity(slots: slots, milliCPU: 0, memory: 0, disk: 0), pins: pins)
+        return try request.signed(with: identity, challenge: try await challenge(token: token))
     }
 
     /// One heartbeat listing what this worker runs; returns the executions to stop.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PoolAPI
+import Provenance
 import Synchronization
 
 /// The requester's worker API, in memory, for the agent's tests: it hands out the assignments
@@ -12,9 +13,13 @@ final class FakeRequester: Sendable {
     static let workerToken = "worker-token"
     static let credential = "node-credential"
     static let peerToken = "peer-token"
+    /// The did:key the fake requester's challenges name.
+    static let identity = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
 
     struct State {
         var joins: [JoinRequest] = []
+        /// Challenges handed out and not yet used by a join.
+        var nonces: Set<String> = []
         var heartbeats: [Heartbeat] = []
         var queue: [Assignment] = []
         var claimed: [String] = []
@@ -55,9 +60,21 @@ final class FakeRequester: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.post("/api/v1/nodes/challenge") { request, _ in
+            guard request.headers[.authorization] == "Bearer \(Self.workerToken)" else { return try Self.error(.unauthorized, "bad worker token") }
+            let nonce = "nonce-\(UInt64.random(in: 0 ... .max))"
+            self.update { _ = $0.nonces.insert(nonce) }
+            return try Self.json(JoinChallenge(nonce: nonce, requester: Self.identity, expires: Date() + 60))
+        }
         router.post("/api/v1/nodes/join") { request, _ in
             guard request.headers[.authorization] == "Bearer \(Self.workerToken)" else { return try Self.error(.unauthorized, "bad worker token") }
             let join = try await Self.decode(JoinRequest.self, request)
+            // Checked like the real requester: the node key signed one of our nonces, used once.
+            guard let proof = join.proof, let signature = proof.signatureBytes, let node = try? DIDKey(join.node),
+                  node.isValidSignature(
+                      signature, for: JoinProof.message(requester: Self.identity, nonce: proof.nonce, node: join.node, url: join.url)),
+                  self.update({ $0.nonces.remove(proof.nonce) != nil })
+            else { return try Self.error(.unauthorized, "no valid proof of the node key") }
             let abandon = self.update { state in
                 state.joins.append(join)
                 state.journal.append("join")

@@ -137,6 +137,8 @@ import UnixFS
         }
         let joins = world.requester.snapshot.joins
         #expect(joins.allSatisfy { $0.pins == [PinReport(cid: data.string, size: 5000)] })
+        // Each join was signed afresh (the fake requester accepts a nonce once, like the real one).
+        #expect(Set(joins.compactMap { $0.proof?.nonce }).count == 2)
     }
 
     @Test func aRestartCleansUpWhatTheDeadProcessLeft() async throws {
