@@ -68,7 +68,7 @@ struct PoolRecoveryTests {
         try waitUntil("the step starts", seconds: 120) {
             try pool.client.run(["job", "logs", job, "count"]).stdout.contains("started")
         }
-        let running = try #require(try pool.task("count", of: job))
+        let running = try pool.task("count", of: job)
         #expect(running["state"] as? String == "running")
         let victim = try #require(pool.workers.first { $0.id == running["node"] as? String })
         let survivor = try #require(pool.workers.first { $0.id != victim.id })
@@ -82,7 +82,7 @@ struct PoolRecoveryTests {
 
         let final = try pool.waitForJob(job)
         #expect(final["state"] as? String == "succeeded", "\(final)")
-        let task = try #require(try pool.task("count", of: job))
+        let task = try pool.task("count", of: job)
         #expect(task["state"] as? String == "succeeded")
         #expect(task["node"] as? String == survivor.id)
         #expect(task["attempts"] as? Int == 2)
@@ -137,7 +137,7 @@ struct PoolRecoveryTests {
             ] as [String: Any],
         ])
         #expect(late.status == 409, "\(late.body)")
-        let after = try #require(try pool.task("count", of: job))
+        let after = try pool.task("count", of: job)
         #expect(after["outputs"] as? [String: String] == ["out": output] && after["node"] as? String == survivor.id)
         #expect(try JobStore(home: pool.requesterHome).execution(lost.id)?.state == .lost)
 
@@ -149,7 +149,7 @@ struct PoolRecoveryTests {
         #expect(Self.entries(work).isEmpty)
         let nodes = try pool.client.run(["node", "list", "--json"]).jsonArray()
         #expect(nodes.first { $0["id"] as? String == victim.id }?["state"] as? String == "ready")
-        #expect(try pool.status(of: job)["state"] as? String == "succeeded")
+        #expect(try pool.jobStatus( job)["state"] as? String == "succeeded")
     }
 
     // MARK: The requester killed mid-job
@@ -175,7 +175,7 @@ struct PoolRecoveryTests {
         try waitUntil("the second step starts", seconds: 120) {
             try pool.client.run(["job", "logs", job, "report"]).stdout.contains("started")
         }
-        let before = try pool.status(of: job)
+        let before = try pool.jobStatus( job)
         let count = try #require((before["tasks"] as? [[String: Any]])?.first { $0["id"] as? String == "count" })
         #expect(count["state"] as? String == "succeeded")
         let countOutputs = try #require(count["outputs"] as? [String: String])
@@ -253,7 +253,7 @@ struct PoolRecoveryTests {
 
         let final = try pool.waitForJob(job)
         #expect(final["state"] as? String == "succeeded", "\(final)")
-        let task = try #require(try pool.task("count", of: job))
+        let task = try pool.task("count", of: job)
         #expect(task["attempts"] as? Int == 2)
         let executions = try JobStore(home: pool.requesterHome).executions(job: job, task: "count").sorted { $0.attempt < $1.attempt }
         #expect(executions.map(\.state) == [.lost, .reported])

@@ -63,30 +63,11 @@ extension LocalPool {
     /// What worker `name` logged so far (its current process).
     func log(of name: String) -> String { worker(name).process?.stderrSoFar ?? "" }
 
-    /// The job's status document (`shoal job status JOB --json`).
-    func status(of job: String) throws -> [String: Any] {
-        try client.run(["job", "status", job, "--json"]).json()
-    }
-
-    /// The status of task `task` of `job`.
-    func task(_ task: String, of job: String) throws -> [String: Any]? {
-        (try status(of: job)["tasks"] as? [[String: Any]])?.first { $0["id"] as? String == task }
-    }
-
-    /// Submits `spec` without waiting; returns the job id.
-    func submit(_ spec: String) throws -> String {
-        let submitted = try client.run(["job", "submit", spec, "--json"])
-        guard submitted.succeeded, let job = try submitted.json()["job"] as? [String: Any], let id = job["id"] as? String else {
-            throw ShoalProcessError("submit failed: \(submitted)")
-        }
-        return id
-    }
-
     /// Waits until `job` has ended (succeeded, failed or cancelled) and returns its status.
     func waitForJob(_ job: String, seconds: Double = 180) throws -> [String: Any] {
         var status: [String: Any] = [:]
         try waitUntil("job \(job) ends", seconds: seconds) {
-            guard let current = try? self.status(of: job) else { return false }
+            guard let current = try? self.jobStatus(job) else { return false }
             status = current
             return ["succeeded", "failed", "cancelled"].contains(current["state"] as? String ?? "")
         }
