@@ -206,6 +206,14 @@ void csb_cgroup_discover(csb_cgroup *cg) {
     }
 }
 
+int csb_cgroup_hidden(csb_cg_controller c) {
+    static csb_cg_sources init;
+    read_file("/proc/1/mountinfo", init.mountinfo, sizeof init.mountinfo);
+    char mount_point[4096], root[4096];
+    return find_mount(&init, 0, controller_names[c], mount_point, root, sizeof mount_point) == 0 ||
+           find_mount(&init, 1, NULL, mount_point, root, sizeof mount_point) == 0;
+}
+
 /* Whether another controller earlier in the list already uses the same group folder. */
 static int shares_earlier(const csb_cgroup *cg, int c, int use_group) {
     for (int k = 0; k < c; k++) {

@@ -138,6 +138,11 @@ int csb_check_main(const csb_config *config, int fd) {
         const char *name = csb_cgroup_controller_name((csb_cg_controller)c);
         int v = cg.controller[c].version;
         out("cgroup.%s=%s", name, v == 1 ? "v1" : v == 2 ? "v2" : "missing");
+        if (!v && csb_cgroup_hidden((csb_cg_controller)c))
+            out("cgroup.%s.error=the host mounts it, but this process's mount namespace has a /sys of its own "
+                "(as under `ip netns exec`); enter only the network namespace instead: "
+                "nsenter --net=/run/netns/NAME shoal worker ...",
+                name);
         if (!v) continue;
         csb_error err;
         if (csb_cgroup_probe(&cg, (csb_cg_controller)c, &err) == 0) out("cgroup.%s.usable=1", name);

@@ -64,6 +64,12 @@ public struct SandboxFeatures: Sendable, Hashable, Codable {
                 fix: "install libseccomp (apt-get install libseccomp-dev) and use a kernel with CONFIG_SECCOMP_FILTER=y"))
         }
         for name in ["memory", "pids"] where cgroupControllers[name]?.usable != true {
+            // A controller that is not mounted here comes with an error only when the launcher saw
+            // the host mount it (our /sys is another one, as under `ip netns exec`): that error is the fix.
+            if let controller = cgroupControllers[name], controller.hierarchy == "missing", let hidden = controller.error {
+                missing.append(Missing(feature: "\(name) cgroup controller", fix: hidden))
+                continue
+            }
             let detail = cgroupControllers[name]?.error.map { " (\($0))" } ?? ""
             missing.append(Missing(
                 feature: "\(name) cgroup controller\(detail)",

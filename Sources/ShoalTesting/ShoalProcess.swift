@@ -81,6 +81,10 @@ public struct ShoalProcess: Sendable {
     public let binary: String
     /// Extra environment variables.
     public var environment: [String: String]
+    /// A command that runs `shoal` for us, such as `["/usr/sbin/ip", "netns", "exec", "ns1"]`:
+    /// each process is started as `LAUNCHER... BINARY ARGUMENTS`. The launcher should exec
+    /// `shoal`, so that ``Running/pid`` and its signals are `shoal`'s own. Empty: `shoal` directly.
+    public var launcher: [String] = []
 
     public init(home: String, environment: [String: String] = [:]) throws {
         self.home = home
@@ -112,8 +116,9 @@ public struct ShoalProcess: Sendable {
     /// Starts `shoal ARGUMENTS` in `folder` without waiting.
     public func start(_ arguments: [String], in folder: String? = nil, stdin: [UInt8]? = nil) throws -> Running {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        let command = launcher + [binary] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         var environment = ProcessInfo.processInfo.environment
         environment["SHOAL_HOME"] = home

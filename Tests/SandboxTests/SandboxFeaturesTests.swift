@@ -51,6 +51,14 @@ import Testing
         #expect(features.missing[2].fix.contains("mount -t cgroup -o pids"))
     }
 
+    @Test func aControllerTheHostMountsButThisMountNamespaceHidesSaysToEnterOnlyTheNetworkNamespace() {
+        let hidden = "the host mounts it, but this process's mount namespace has a /sys of its own"
+        let text = Self.ready.replacingOccurrences(
+            of: "cgroup.memory=v1\ncgroup.memory.usable=1", with: "cgroup.memory=missing\ncgroup.memory.error=\(hidden)")
+        let missing = SandboxFeatures(report: LauncherReport(parsing: text)).missing
+        #expect(missing == [.init(feature: "memory cgroup controller", fix: hidden)])
+    }
+
     @Test func optionalFeaturesAreNotRequired() {
         let text = Self.ready
             .replacingOccurrences(of: "ns.user=1", with: "ns.user=0")

@@ -123,6 +123,9 @@ void csb_cgroup_remove(csb_cgroup *cg);
 /* Whether a controller can be used: probes by creating and removing a group. */
 int csb_cgroup_probe(const csb_cgroup *cg, csb_cg_controller controller, csb_error *err);
 const char *csb_cgroup_controller_name(csb_cg_controller controller);
+/* Whether PID 1's mount namespace has the controller (or a cgroup2 hierarchy) that ours lacks: our
+ * /sys was remounted, as `ip netns exec` does, hiding the host's cgroup mounts. */
+int csb_cgroup_hidden(csb_cg_controller controller);
 
 /* ---- rootfs.c ------------------------------------------------------------------------------ */
 

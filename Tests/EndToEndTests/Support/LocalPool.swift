@@ -18,7 +18,9 @@ final class LocalPool: @unchecked Sendable {
 
     let folder = TemporaryDirectory("pool")
     let port: Int
-    var url: String { "http://127.0.0.1:\(port)" }
+    /// The address the requester listens on (loopback unless a test puts the pool on a network).
+    let host: String
+    var url: String { "http://\(host):\(port)" }
     let requesterHome: String
     var requester: ShoalProcess.Running?
     private(set) var adminToken = ""
@@ -27,15 +29,16 @@ final class LocalPool: @unchecked Sendable {
     /// `shoal` in the client's home, with the requester and admin token in its environment.
     private(set) var client: ShoalProcess
 
-    /// Starts the requester and waits until it answers.
-    init(extraServeArguments: [String] = [], scheme: String = "http") throws {
+    /// Starts the requester on `host` and waits until it answers.
+    init(extraServeArguments: [String] = [], scheme: String = "http", host: String = "127.0.0.1") throws {
+        self.host = host
         port = try freePort()
         requesterHome = folder.file("requester")
         client = try ShoalProcess(home: folder.file("client"))
         let serve = try ShoalProcess(home: requesterHome)
-        requester = try serve.start(["serve", "--listen", "127.0.0.1:\(port)", "--heartbeat", "1s", "--lease", "10s"] + extraServeArguments)
+        requester = try serve.start(["serve", "--listen", "\(host):\(port)", "--heartbeat", "1s", "--lease", "10s"] + extraServeArguments)
         adminToken = try waitForFile(requesterHome + "/admin.token", process: requester!)
-        client.environment = ["SHOAL_REQUESTER": "\(scheme)://127.0.0.1:\(port)", "SHOAL_TOKEN": adminToken]
+        client.environment = ["SHOAL_REQUESTER": "\(scheme)://\(host):\(port)", "SHOAL_TOKEN": adminToken]
         if scheme == "http" {
             try waitUntil("the requester answers") { try client.run(["node", "list", "--json"]).succeeded }
             workerToken = try client.run(["token", "create", "--role", "worker", "--note", "e2e"]).line
