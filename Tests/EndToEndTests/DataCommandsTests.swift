@@ -4,7 +4,7 @@ import Testing
 
 /// `shoal add/cat/get/ls/pin/gc/repo/dag/car` as a user runs them: real processes, a fresh
 /// `$SHOAL_HOME` each, checks on stdout, stderr, `--json` and exit codes.
-@Suite struct DataCommandsTests {
+@Suite(.ownThread) struct DataCommandsTests {
     let dir = TemporaryDirectory("e2e-data")
     var home: String { dir.file("home") }
 

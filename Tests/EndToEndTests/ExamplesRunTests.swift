@@ -5,7 +5,7 @@ import Testing
 /// The pipelines under `Examples/` through `shoal run`, as the README and each example's README
 /// promise: they succeed on the embedded default, give the numbers their READMEs print, re-run as
 /// cache hits with the same output CIDs, and their results trace back to the raw data.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
 struct ExamplesRunTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Examples").path

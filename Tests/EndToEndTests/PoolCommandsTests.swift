@@ -9,7 +9,7 @@ import Testing
 
 /// The pool from the command line: a real `shoal serve`, real `shoal worker`s and the client
 /// commands, as processes on loopback.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
 struct PoolCommandsTests {
     /// A client folder with a tool and a spec reading `input` (a CID held by a worker).
     static func writeSpec(_ pool: LocalPool, input: String, private isPrivate: Bool = false, script: String? = nil) throws -> String {

@@ -7,7 +7,7 @@ import Testing
 
 /// The pool across a real network: the requester on the host, each worker in a network namespace
 /// of its own, joined by veth pairs and a bridge (``NamespaceNetwork``).
-@Suite(
+@Suite(.ownThread, 
     .enabled(if: NamespaceNetwork.unavailableReason == nil, "needs root, a working `ip netns add` (iproute2) and nsenter"),
     .serialized)
 struct PoolNetworkNamespaceTests {

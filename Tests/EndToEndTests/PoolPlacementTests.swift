@@ -7,7 +7,7 @@ import Testing
 /// workers, a generated dataset pinned on one of them, and the workers' own `/metrics` saying
 /// how many input bytes each read locally or fetched. Also the API's edge: tokens and a
 /// malformed spec.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
 struct PoolPlacementTests {
     /// 600,000 bytes: three 256 KiB leaves under a dag-pb root.
     static let datasetSize = 600_000

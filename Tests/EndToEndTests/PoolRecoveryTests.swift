@@ -10,7 +10,7 @@ import Testing
 /// The pool when things break: a worker killed mid-step, the requester killed mid-job, a peer
 /// serving a corrupted block. Real `shoal serve` / `shoal worker` processes on loopback, killed
 /// with SIGKILL and started again on the same homes.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"), .serialized)
 struct PoolRecoveryTests {
     /// The names in `folder` (none when it does not exist).
     static func entries(_ folder: String) -> [String] {

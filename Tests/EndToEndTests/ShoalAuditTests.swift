@@ -7,7 +7,7 @@ import ShoalTesting
 import Testing
 
 /// `shoal lineage`, `shoal verify [--rerun]` and `shoal provenance export` on what `shoal run` recorded.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"))
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"))
 struct ShoalAuditTests {
     /// Runs the diamond and returns the workspace and its run document.
     func diamond() throws -> (Workspace, RunDocument) {

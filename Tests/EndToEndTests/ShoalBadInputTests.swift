@@ -4,7 +4,7 @@ import Testing
 
 /// Bad input is caught before anything runs: one clear line per problem, a non-zero exit, and
 /// nothing stored changes.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"))
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"))
 struct ShoalBadInputTests {
     /// Everything in the home that a run could change.
     func snapshot(_ workspace: Workspace) throws -> [String] {

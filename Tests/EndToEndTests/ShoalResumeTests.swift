@@ -4,7 +4,7 @@ import ShoalTesting
 import Testing
 
 /// `shoal run` killed midway (SIGKILL: no chance to clean up), then `shoal run --resume RUN`.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"))
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"))
 struct ShoalResumeTests {
     static let spec = """
         version: 1

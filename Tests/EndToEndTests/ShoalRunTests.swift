@@ -4,7 +4,7 @@ import ShoalTesting
 import Testing
 
 /// `shoal run` as a user meets it: real processes, real sandbox, a fresh home per test.
-@Suite(.enabled(if: geteuid() == 0, "the sandbox needs root"))
+@Suite(.ownThread, .enabled(if: geteuid() == 0, "the sandbox needs root"))
 struct ShoalRunTests {
     @Test func aDiamondRunsThenIsAllCacheHitsThenRerunsWithoutTheCache() throws {
         let workspace = try Workspace()
