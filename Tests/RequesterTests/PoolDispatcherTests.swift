@@ -39,6 +39,23 @@ import Testing
         }
     }
 
+    @Test func anAssignmentWhoseClaimAnswerWasLostIsQueuedAgainDespiteHeartbeats() async throws {
+        try await TestPool.with(configure: { $0.lease = .seconds(2) }) { pool in
+            let data = testBlock(67).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(slots: 2, pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let first = try await worker.claimOne()
+            // The claim's answer never reached the node: it heartbeats, listing nothing it runs.
+            worker.forgetRunning()
+            let second = try await worker.heartbeating { try await worker.claimOne(timeout: .seconds(15)) }
+            #expect(second.step.attempt == 2)
+            #expect(second.execution != first.execution)
+            #expect(try await worker.report(second).status == 200)
+            #expect(try await pool.waitForEnd(job).state == "succeeded")
+        }
+    }
+
     @Test func aStepLostMoreThanItsRetriesFailsWithReasonLost() async throws {
         try await TestPool.with(configure: { $0.defaultRetries = 1; $0.lease = .seconds(3) }) { pool in
             let data = testBlock(62).cid
