@@ -100,6 +100,27 @@ import Testing
         }
     }
 
+    @Test func aReportSentAgainFinishesWhatItsFirstRecordingLeftUndone() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(68).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            let outcome = worker.succeeded(assignment)
+            // The first report was stored, but the request failed before its dispatcher was told
+            // (a 500 after the store's write): the worker, told nothing, sends it again.
+            let text = String(decoding: try PoolAPI.encoder.encode(outcome), as: UTF8.self)
+            guard case .recorded = try pool.requester.store.reportExecution(assignment.execution, node: worker.node, outcome: text) else {
+                throw TestFailure("the outcome was not stored")
+            }
+            let again = try await worker.report(assignment, outcome)
+            try again.expect(200)
+            #expect(try again.decode(ReportResponse.self) == ReportResponse(recorded: false, duplicate: true))
+            #expect(try await pool.waitForEnd(job, timeout: .seconds(10)).state == "succeeded")
+        }
+    }
+
     @Test func aReportMustMatchItsExecutionAndComeFromItsNode() async throws {
         try await TestPool.with { pool in
             let data = testBlock(64).cid
