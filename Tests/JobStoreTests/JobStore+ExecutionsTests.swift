@@ -67,6 +67,22 @@ struct JobStoreExecutionsTests {
         #expect(try fixture.store.executionsToStop(node: "n1", running: [execution.id]) == [execution.id])
     }
 
+    @Test func aHeartbeatRenewsOnlyTheLeasesOfWhatTheNodeSaysItRuns() throws {
+        let fixture = try StoreFixture()
+        let job = try fixture.job()
+        let listed = try queued(fixture, job: job, task: "a")
+        let unheard = try queued(fixture, job: job, task: "b")
+        try fixture.store.placeExecutions([(listed.id, "n1", "r"), (unheard.id, "n1", "r")])
+        let claimedAt = Date()
+        _ = try fixture.store.claimExecutions(node: "n1", limit: 2, leaseUntil: claimedAt + 10)
+        // The answer to the claim of `unheard` never reached the node: it lists only `listed`.
+        #expect(try fixture.store.renewLeases(node: "n1", until: claimedAt + 100, running: [listed.id]) == 1)
+        #expect(abs(try fixture.store.execution(unheard.id)?.leaseExpires?.timeIntervalSince(claimedAt + 10) ?? 99) < 0.01)
+        let lost = try fixture.store.expireLeases(now: claimedAt + 50)
+        #expect(lost.map(\.id) == [unheard.id], "an execution the node never heard of must not be held for ever")
+        #expect(try fixture.store.execution(listed.id)?.state == .running)
+    }
+
     @Test func releasingANodeEndsWhatItHeldAndRequeuesWhatWasPlaced() throws {
         let fixture = try StoreFixture()
         let job = try fixture.job(["a", "b"])

@@ -39,6 +39,23 @@ import Testing
         }
     }
 
+    @Test func anAssignmentWhoseClaimAnswerWasLostIsQueuedAgainDespiteHeartbeats() async throws {
+        try await TestPool.with(configure: { $0.lease = .seconds(2) }) { pool in
+            let data = testBlock(67).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(slots: 2, pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let first = try await worker.claimOne()
+            // The claim's answer never reached the node: it heartbeats, listing nothing it runs.
+            worker.forgetRunning()
+            let second = try await worker.heartbeating { try await worker.claimOne(timeout: .seconds(15)) }
+            #expect(second.step.attempt == 2)
+            #expect(second.execution != first.execution)
+            #expect(try await worker.report(second).status == 200)
+            #expect(try await pool.waitForEnd(job).state == "succeeded")
+        }
+    }
+
     @Test func aStepLostMoreThanItsRetriesFailsWithReasonLost() async throws {
         try await TestPool.with(configure: { $0.defaultRetries = 1; $0.lease = .seconds(3) }) { pool in
             let data = testBlock(62).cid
@@ -80,6 +97,27 @@ import Testing
             #expect(end.state == "succeeded")
             #expect(try await pool.events(job).filter { $0.kind == "task.succeeded" }.count == 1)
             #expect(try pool.requester.store.attempts(job: job, task: "a").count == 1)
+        }
+    }
+
+    @Test func aReportSentAgainFinishesWhatItsFirstRecordingLeftUndone() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(68).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            let outcome = worker.succeeded(assignment)
+            // The first report was stored, but the request failed before its dispatcher was told
+            // (a 500 after the store's write): the worker, told nothing, sends it again.
+            let text = String(decoding: try PoolAPI.encoder.encode(outcome), as: UTF8.self)
+            guard case .recorded = try pool.requester.store.reportExecution(assignment.execution, node: worker.node, outcome: text) else {
+                throw TestFailure("the outcome was not stored")
+            }
+            let again = try await worker.report(assignment, outcome)
+            try again.expect(200)
+            #expect(try again.decode(ReportResponse.self) == ReportResponse(recorded: false, duplicate: true))
+            #expect(try await pool.waitForEnd(job, timeout: .seconds(10)).state == "succeeded")
         }
     }
 

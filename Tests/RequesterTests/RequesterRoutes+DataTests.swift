@@ -31,6 +31,28 @@ import Testing
         }
     }
 
+    @Test func blocksANodeMarksPrivateAreNotServedEvenWhenTheRequesterHoldsThem() async throws {
+        try await TestPool.with { pool in
+            // A client uploaded the same bytes a node pins as private (compute-to-data: they never move).
+            let secret = testBlock(94)
+            let file = Block(bytes: Array("a file of a private folder".utf8), codec: .raw)
+            let folder = Block(bytes: PBNode(links: [PBLink(hash: file.cid, name: "f", tsize: UInt64(file.bytes.count))]).encoded(), codec: .dagPB)
+            let open = testBlock(95)
+            let upload = carBytes(roots: [secret.cid, folder.cid, open.cid], blocks: [secret, folder, file, open])
+            try (try await pool.send("POST", PoolAPI.Path.blocks, token: pool.admin, body: upload, contentType: "application/vnd.ipld.car")).expect(200)
+            try await FakeWorker(pool: pool).join(pins: [
+                PinReport(cid: secret.cid.string, size: 64, private: true), PinReport(cid: folder.cid.string, size: 100, private: true),
+            ])
+            let client = try await pool.token(.client)
+            for path in ["/ipfs/\(secret.cid)?format=raw", "/ipfs/\(secret.cid)?format=car", "/ipfs/\(folder.cid)?format=car"] {
+                let answer = try await pool.send("GET", path, token: client)
+                #expect(answer.status == 404, "\(path) answered \(answer.status)")
+            }
+            // Other blocks are served as before.
+            #expect(try await pool.send("GET", "/ipfs/\(open.cid)?format=raw", token: client).status == 200)
+        }
+    }
+
     @Test func anUploadOverTheLimitIs413() async throws {
         try await TestPool.with(configure: { $0.limits.blockUpload = 512 }) { pool in
             let block = testBlock(93, count: 4096)

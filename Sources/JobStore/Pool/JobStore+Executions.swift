@@ -143,20 +143,29 @@ extension JobStore {
         }
     }
 
-    /// Renews the leases of every execution `node` holds, until `until`; those listed in
-    /// `running` become ``ExecutionState/running``.
+    /// Renews, until `until`, the leases of the executions `node` holds and lists in `running`
+    /// (what it says it runs); they become ``ExecutionState/running``.
+    ///
+    /// An execution the node holds but does not list keeps the lease it has: when the answer to
+    /// a claim is lost on the way, the node never learns of the execution, and renewing it with
+    /// every heartbeat would hold the task for ever instead of letting it expire and be re-queued.
     ///
     /// - Returns: how many leases were renewed.
     @discardableResult
-    public func renewLeases(node: String, until: Date, running: [String] = []) throws -> Int {
-        try write("renew leases of \(node)") { db in
-            let mark = try db.cachedStatement(
-                sql: "UPDATE pool_execution SET state = 'running' WHERE id = ? AND node = ? AND state = 'assigned'")
-            for id in running { try mark.execute(arguments: [id, node]) }
-            try db.execute(
-                sql: "UPDATE pool_execution SET lease_expires = ? WHERE node = ? AND state IN ('assigned', 'running')",
-                arguments: [Self.seconds(until), node])
-            return db.changesCount
+    public func renewLeases(node: String, until: Date, running: [String]) throws -> Int {
+        guard !running.isEmpty else { return 0 }
+        return try write("renew leases of \(node)") { db in
+            let renew = try db.cachedStatement(
+                sql: """
+                    UPDATE pool_execution SET state = 'running', lease_expires = ?
+                    WHERE id = ? AND node = ? AND state IN ('assigned', 'running')
+                    """)
+            var renewed = 0
+            for id in Set(running) {
+                try renew.execute(arguments: [Self.seconds(until), id, node])
+                renewed += db.changesCount
+            }
+            return renewed
         }
     }
 

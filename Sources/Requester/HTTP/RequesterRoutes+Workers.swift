@@ -136,8 +136,11 @@ extension RequesterRoutes {
             throw error
         }
         switch result {
-        case .duplicate:
+        case .duplicate(let execution, let outcome):
             requester.metrics.reports("duplicate").increment()
+            // Told again: the first recording may have failed before its dispatcher heard of it.
+            requester.board.complete(execution.id, .reported(outcome))
+            requester.events.ring(execution.jobID)
             return try JSONResponse.make(ReportResponse(recorded: false, duplicate: true))
         case .recorded(let execution, let outcome):
             requester.metrics.reports("recorded").increment()

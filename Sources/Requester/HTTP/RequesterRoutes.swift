@@ -16,7 +16,7 @@ import PoolAPI
 /// | `POST /api/v1/nodes/challenge`, `POST /api/v1/nodes/join` (with a proof of the node key) | worker, admin |
 /// | `POST /api/v1/nodes/{node}/heartbeat|claim|leave` | that node's credential |
 /// | `POST /api/v1/executions/{execution}/report|logs` | the credential of the node holding it |
-/// | `GET|HEAD /ipfs/{cid}` | the peer token, client, admin, node |
+/// | `GET|HEAD /ipfs/{cid}` | the peer token, client, admin, node (never a root a node marks private) |
 struct RequesterRoutes: Sendable {
     let requester: Requester
 
@@ -69,7 +69,8 @@ struct RequesterRoutes: Sendable {
         let gateway = router.group()
             .add(middleware: BearerTokenMiddleware<RequesterContext>(verifier: requester.tokens))
             .add(middleware: OutputFetchMiddleware(fetcher: requester.outputs))
-        GatewayRoutes(source: requester.repo, metrics: requester.metrics).register(on: gateway)
+        GatewayRoutes(source: requester.repo, policy: PrivateDataPolicy(registry: requester.registry), metrics: requester.metrics)
+            .register(on: gateway)
         entries.append(Entry(method: "GET", path: "/ipfs/{cid}"))
         entries.append(Entry(method: "HEAD", path: "/ipfs/{cid}"))
         return entries

@@ -11,8 +11,8 @@ import ServiceLifecycle
 ///   claimed goes back to the queue;
 /// - an execution placed on a node that has not claimed it within a lease goes back to the queue.
 ///
-/// A lease is renewed by every heartbeat of its node (``JobStore/JobStore/renewLeases(node:until:running:)``),
-/// so with the default 30 s lease and 5 s heartbeats a node must miss six in a row.
+/// A lease is renewed by every heartbeat of its node that lists the execution as running
+/// (``JobStore/JobStore/renewLeases(node:until:running:)``), so with the default 30 s lease and 5 s heartbeats a node must miss six in a row.
 final class LeaseReaper: Service, Sendable {
     let store: JobStore
     let registry: PoolRegistry

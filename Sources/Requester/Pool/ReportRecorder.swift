@@ -11,9 +11,9 @@ import Provenance
 /// outcome names the execution's job, task and attempt (400); when the node already uploaded
 /// the step block, that step names the same node, recipe and outputs as the outcome (400
 /// otherwise). Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
-/// recorded, a duplicate of the recorded outcome (200, nothing changes), or a conflict (409: the
-/// lease expired and the task went elsewhere, the job was cancelled, another outcome was
-/// recorded). A recorded step is indexed for lineage (its outputs → the step, with the
+/// recorded, a duplicate of the recorded outcome (200; nothing stored changes, but it is indexed
+/// and announced again), or a conflict (409: the lease expired and the task went elsewhere, the
+/// job was cancelled, another outcome was recorded). A recorded step is indexed for lineage (its outputs → the step, with the
 /// attestation when its signature by that node checks out), and its outputs are added to the
 /// node's pins, so downstream tasks are placed next to them.
 struct ReportRecorder: Sendable {
@@ -23,7 +23,10 @@ struct ReportRecorder: Sendable {
 
     enum Result: Sendable {
         case recorded(ExecutionRecord, StepOutcome)
-        case duplicate
+        /// The same outcome was recorded before. The step is indexed again (idempotent) and the
+        /// caller announces it again: a first recording whose request failed after the store's
+        /// write would otherwise leave its dispatcher waiting for ever.
+        case duplicate(ExecutionRecord, StepOutcome)
     }
 
     func record(execution id: String, node: String, outcome: StepOutcome) throws -> Result {
@@ -44,8 +47,9 @@ struct ReportRecorder: Sendable {
                 registry.addPins(node, outputs)
             }
             return .recorded(record, stored)
-        case .duplicate:
-            return .duplicate
+        case .duplicate(let record):
+            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node) }
+            return .duplicate(record, stored)
         case .wrongNode:
             throw RequesterError(.forbidden, "execution \(id) is not held by this node")
         case .conflict(let record):
