@@ -68,7 +68,11 @@ final class LogShipper: Sendable {
             do {
                 try await client().appendLog(execution: execution, stream: stream, offset: offset, bytes: Array(data))
                 offset += data.count
-            } catch let error as PoolClientError where error.code == .conflict || error.code == .notFound || error.code == .badRequest {
+            } catch let error as PoolClientError
+                where error.code == .conflict || error.code == .notFound || error.code == .badRequest || error.code == .tooLarge {
+                // Refused for good (a 413: the log reached the requester's cap): sending the same
+                // chunk again every tick would only be refused again. The full log still goes up
+                // with the step's provenance.
                 logger.info("execution \(execution): the requester refused its \(stream.rawValue) log: \(error)")
                 return false
             } catch {

@@ -34,6 +34,10 @@ final class FakeRequester: Sendable {
         var reportAttempts = 0
         var reports: [String: [ExecutionReport]] = [:]
         var logs: [String: [String: [UInt8]]] = [:]
+        /// Refuse log bytes past this size with 413, as the requester's log cap does.
+        var logCap = Int.max
+        /// Log appends received, refused ones included.
+        var logAppends = 0
         var uploads: [[UInt8]] = []
         var leaves = 0
         /// What happened, in order (`join`, `report e1`, `leave`, …).
@@ -145,6 +149,9 @@ final class FakeRequester: Sendable {
             let stream = request.uri.queryParameters["stream"].map(String.init) ?? ""
             let offset = Int(request.uri.queryParameters["offset"].map(String.init) ?? "") ?? -1
             let bytes = Array(try await request.body.collect(upTo: 1 << 24).readableBytesView)
+            if self.update({ state -> Bool in state.logAppends += 1; return offset + bytes.count > state.logCap }) {
+                return try Self.error(.contentTooLarge, "the log would pass its cap")
+            }
             let accepted = self.update { state -> Bool in
                 var log = state.logs[id, default: [:]][stream, default: []]
                 guard offset >= 0, offset <= log.count else { return false }

@@ -52,4 +52,22 @@ import Testing
         }
         #expect(requester.snapshot.logs["e1"]?["stdout"] == Array("data\n".utf8))
     }
+
+    /// A log past the requester's cap is refused with 413: the shipper stops sending that stream
+    /// instead of offering the same chunk again on every tick.
+    @Test func aStreamPastTheRequestersCapIsNotOfferedAgain() async throws {
+        let requester = FakeRequester()
+        requester.update { $0.logCap = 4 }
+        let folder = TemporaryDirectory("ship-capped")
+        try folder.write("stdout.log", text: "too long\n")
+        try await withServers([requester.router()]) { urls in
+            try await PoolClient.with(.init(url: urls[0], token: FakeRequester.credential)) { client in
+                let shipper = LogShipper(execution: "e1", folder: folder.path, logger: AgentWorld.logger) { client }
+                var offset = 0
+                #expect(await !shipper.ship(.stdout, from: &offset, final: false))
+                #expect(offset == 0)
+            }
+        }
+        #expect(requester.snapshot.logAppends == 1)
+    }
 }
