@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import JobStore
+import Orchestrator
 import Prometheus
 
 /// The requester's Prometheus series, exposed at `GET /metrics`.
@@ -63,8 +64,12 @@ final class RequesterMetrics: GatewayMetrics, Sendable {
         registry.makeCounter(descriptor: Self.named("shoal_reports_total", "Execution reports"), labels: [("disposition", disposition)])
     }
 
+    /// Failed steps by reason. A reason is a label value, so only the known ones are kept (a
+    /// node could otherwise create a series for any text it sends); the rest count as `other`.
     func sandboxFailures(_ reason: String) -> Counter {
-        registry.makeCounter(descriptor: Self.named("shoal_sandbox_failures_total", "Failed steps by reason"), labels: [("reason", reason)])
+        let label = StepFailure(rawValue: reason) != nil ? reason : "other"
+        return registry.makeCounter(
+            descriptor: Self.named("shoal_sandbox_failures_total", "Failed steps by reason"), labels: [("reason", label)])
     }
 
     /// The exposition text, with the stored-state gauges refreshed first.

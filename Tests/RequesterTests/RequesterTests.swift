@@ -53,18 +53,25 @@ import Testing
             let assignment = try await worker.claimOne()
             #expect(try await worker.report(assignment, worker.failed(assignment, reason: "memory")).status == 200)
             try await pool.waitForEnd(job)
+            // A reason no step failure has is counted, but not as a series of its own.
+            let other = try await pool.submitJob(oneTaskSpec(input: data, name: "other"))
+            let second = try await worker.claimOne()
+            #expect(try await worker.report(second, worker.failed(second, reason: "made-up {\"}")).status == 200)
+            try await pool.waitForEnd(other)
             let exchange = try await pool.send("GET", PoolAPI.Path.metrics, token: pool.admin)
             try exchange.expect(200)
             let text = exchange.text
             for series in [
-                "shoal_queue_depth", "shoal_tasks{state=\"failed\"} 1", "shoal_jobs{state=\"failed\"} 1",
+                "shoal_queue_depth", "shoal_tasks{state=\"failed\"} 2", "shoal_jobs{state=\"failed\"} 2",
                 "shoal_nodes{state=\"ready\"} 1", "shoal_placement_latency_seconds_bucket", "shoal_scheduler_pass_seconds_count",
-                "shoal_placements_total{outcome=\"placed\"} 1", "shoal_input_bytes_total{source=\"local\"} 4096",
+                "shoal_placements_total{outcome=\"placed\"} 2", "shoal_input_bytes_total{source=\"local\"} 4096",
                 "shoal_input_bytes_total{source=\"fetched\"} 0", "shoal_sandbox_failures_total{reason=\"memory\"} 1",
-                "shoal_executions_lost_total", "shoal_reports_total{disposition=\"recorded\"} 1", "shoal_gateway_bytes_total",
+                "shoal_sandbox_failures_total{reason=\"other\"} 1",
+                "shoal_executions_lost_total", "shoal_reports_total{disposition=\"recorded\"} 2", "shoal_gateway_bytes_total",
             ] {
                 #expect(text.contains(series), "missing \(series) in:\n\(text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.contains("_bucket") }.joined(separator: "\n"))")
             }
+            #expect(!text.contains("made-up"))
         }
     }
 }
