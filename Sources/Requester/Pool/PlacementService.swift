@@ -71,11 +71,14 @@ final class PlacementService: Service, Sendable {
     func run() async throws {
         await withGracefulShutdownHandler {
             while !Task.isCancelled, !bell.isClosed {
+                // Listen before reading the flag: a wake() after the read rings this ticket, so
+                // the loop never sleeps through a change (the interval is only the fallback).
+                let ticket = bell.listen(Self.key)
                 let dirty = state.withLock { state in
                     defer { state.dirty = false }
                     return state.dirty
                 }
-                if !dirty { await bell.wait(Self.key, timeout: configuration.placementInterval) }
+                if dirty { bell.forget(ticket) } else { await bell.wait(ticket, timeout: configuration.placementInterval) }
                 if bell.isClosed { break }
                 state.withLock { $0.dirty = false }
                 do {
