@@ -70,19 +70,24 @@ extension JobStore {
         }
     }
 
-    /// `queued → placed` for each pair that is still queued, with the placement's reason.
+    /// `queued → placed` for each pair that is still queued, with the placement's reason, and
+    /// the node recorded on the execution's task attempt (see ``assignAttempt(job:task:attempt:node:)``),
+    /// all in one transaction: a placement pass costs one commit, not one per placed step.
     ///
     /// - Returns: the ids placed (an execution cancelled meanwhile is left out).
     @discardableResult
     public func placeExecutions(_ placements: [(id: String, node: String, reason: String)], at date: Date = Date()) throws -> [String] {
         guard !placements.isEmpty else { return [] }
         return try write("place executions") { db in
+            let select = try db.cachedStatement(sql: "SELECT job_id, task_id, attempt FROM pool_execution WHERE id = ? AND state = 'queued'")
             let update = try db.cachedStatement(
-                sql: "UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ? WHERE id = ? AND state = 'queued'")
+                sql: "UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ? WHERE id = ?")
             var placed: [String] = []
             for placement in placements {
+                guard let row = try Row.fetchOne(select, arguments: [placement.id]) else { continue }
                 try update.execute(arguments: [placement.node, placement.reason, Self.seconds(date), placement.id])
-                if db.changesCount > 0 { placed.append(placement.id) }
+                placed.append(placement.id)
+                _ = try Self.assignAttempt(db, job: row["job_id"], task: row["task_id"], attempt: row["attempt"], node: placement.node)
             }
             return placed
         }
