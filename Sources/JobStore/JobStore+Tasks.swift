@@ -31,11 +31,21 @@ extension JobStore {
 
     /// `pending → ready`: every task the task reads from is done.
     public func markReady(job: String, task: String) throws {
-        try write("update task \(job)/\(task)") { db in
-            let record = try Self.task(db, job: job, id: task)
-            try Self.check(record, to: .ready)
-            try db.executeCached(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
-            try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
+        try markReady(job: job, tasks: [task])
+    }
+
+    /// `pending → ready` for several tasks in one transaction (a wave of a job's tasks became
+    /// ready at once), with their events in the order given. All or none: a task that cannot
+    /// become ready leaves every one as it was.
+    public func markReady(job: String, tasks: [String]) throws {
+        guard !tasks.isEmpty else { return }
+        try write("update tasks of \(job)") { db in
+            for task in tasks {
+                let record = try Self.task(db, job: job, id: task)
+                try Self.check(record, to: .ready)
+                try db.executeCached(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
+                try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
+            }
         }
     }
 
