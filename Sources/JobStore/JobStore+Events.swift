@@ -6,7 +6,7 @@ extension JobStore {
     public func events(of job: String, after: Int64 = 0) throws -> [JobEvent] {
         try read("read events of \(job)") { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.eventColumns) FROM event WHERE job_id = ? AND seq > ? ORDER BY seq",
+                cached: db, sql: "SELECT \(Self.eventColumns) FROM event WHERE job_id = ? AND seq > ? ORDER BY seq",
                 arguments: [job, after]
             ).map(Self.event)
         }

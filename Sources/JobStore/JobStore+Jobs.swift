@@ -10,7 +10,7 @@ extension JobStore {
     /// - Throws: ``JobStoreError/Code/database`` (also when the id is taken).
     public func createJob(_ job: JobRecord, tasks: [NewTask]) throws {
         try write("create job \(job.id)") { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     job.id, job.name, job.spec, job.specFile, Self.json(job.inputs), Self.json(job.tools),
@@ -36,7 +36,7 @@ extension JobStore {
     /// The most recent jobs first.
     public func jobs(limit: Int = 100) throws -> [JobRecord] {
         try read("list jobs") { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.jobColumns) FROM job ORDER BY id DESC LIMIT ?", arguments: [limit])
+            try Row.fetchAll(cached: db, sql: "SELECT \(Self.jobColumns) FROM job ORDER BY id DESC LIMIT ?", arguments: [limit])
                 .map(Self.jobRecord)
         }
     }
@@ -77,7 +77,7 @@ extension JobStore {
             job.state = state
             job.reason = state.isTerminal ? reason : nil
             job.finished = state.isTerminal ? Date() : nil
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE job SET state = ?, reason = ?, finished = ? WHERE id = ?",
                 arguments: [state.rawValue, job.reason, Self.seconds(job.finished), id])
             if state == .running, !wasRunning {
@@ -90,7 +90,7 @@ extension JobStore {
     }
 
     static func job(_ db: Database, _ id: String) throws -> JobRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(jobColumns) FROM job WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(cached: db, sql: "SELECT \(jobColumns) FROM job WHERE id = ?", arguments: [id]) else {
             throw JobStoreError(.notFound, "no run with id \(id)")
         }
         return try jobRecord(row)

@@ -83,3 +83,23 @@ extension JobStore {
         JobStoreError(.corruptRecord, "\(what): \(why)")
     }
 }
+
+/// Statements through the connection's statement cache: the hot paths of the pool (a few
+/// statements per task) then compile each SQL text once per connection, instead of on every
+/// call (compiling a statement, with GRDB's authorizer looking at every column it reads, cost
+/// more CPU than running it). Only for SQL whose text does not vary with the arguments.
+extension Database {
+    func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+extension Row {
+    static func fetchOne(cached db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    static func fetchAll(cached db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

@@ -7,7 +7,7 @@ extension JobStore {
     public func tasks(of job: String) throws -> [TaskRecord] {
         try read("read tasks of \(job)") { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.taskColumns) FROM task WHERE job_id = ? ORDER BY position", arguments: [job]
+                cached: db, sql: "SELECT \(Self.taskColumns) FROM task WHERE job_id = ? ORDER BY position", arguments: [job]
             ).map(Self.taskRecord)
         }
     }
@@ -23,7 +23,7 @@ extension JobStore {
     public func attempts(job: String, task: String) throws -> [AttemptRecord] {
         try read("read attempts of \(job)/\(task)") { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.attemptColumns) FROM attempt WHERE job_id = ? AND task_id = ? ORDER BY number",
+                cached: db, sql: "SELECT \(Self.attemptColumns) FROM attempt WHERE job_id = ? AND task_id = ? ORDER BY number",
                 arguments: [job, task]
             ).map(Self.attemptRecord)
         }
@@ -31,11 +31,21 @@ extension JobStore {
 
     /// `pending → ready`: every task the task reads from is done.
     public func markReady(job: String, task: String) throws {
-        try write("update task \(job)/\(task)") { db in
-            let record = try Self.task(db, job: job, id: task)
-            try Self.check(record, to: .ready)
-            try db.execute(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
-            try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
+        try markReady(job: job, tasks: [task])
+    }
+
+    /// `pending → ready` for several tasks in one transaction (a wave of a job's tasks became
+    /// ready at once), with their events in the order given. All or none: a task that cannot
+    /// become ready leaves every one as it was.
+    public func markReady(job: String, tasks: [String]) throws {
+        guard !tasks.isEmpty else { return }
+        try write("update tasks of \(job)") { db in
+            for task in tasks {
+                let record = try Self.task(db, job: job, id: task)
+                try Self.check(record, to: .ready)
+                try db.executeCached(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
+                try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
+            }
         }
     }
 
@@ -52,7 +62,7 @@ extension JobStore {
             try Self.check(record, to: .running)
             let now = Date().timeIntervalSince1970
             if record.state == .running {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         UPDATE attempt SET state = ?, reason = 'interrupted', finished = ?
                         WHERE job_id = ? AND task_id = ? AND state = 'running'
@@ -63,14 +73,14 @@ extension JobStore {
                     message: "attempt \(record.attempts) stopped without reporting")
             }
             let number = record.attempts + 1
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE task SET state = 'running', attempts = ?, node = ?, started = ?, finished = NULL,
                         reason = NULL, message = NULL, exit_code = NULL, stderr_tail = NULL
                     WHERE job_id = ? AND id = ?
                     """,
                 arguments: [number, node, now, job, task])
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO attempt (job_id, task_id, number, state, node, started) VALUES (?, ?, ?, 'running', ?, ?)",
                 arguments: [job, task, number, node, now])
             try Self.appendEvent(db, job: job, kind: .taskRunning, task: task, attempt: number)
@@ -96,7 +106,7 @@ extension JobStore {
             let record = try Self.task(db, job: job, id: task)
             guard record.state == .running, record.attempts == attempt else { return false }
             let now = Date().timeIntervalSince1970
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE task SET state = ?, reason = ?, message = ?, exit_code = ?, stderr_tail = ?, recipe = COALESCE(?, recipe),
                         step = ?, outputs = ?, stdout = ?, stderr = ?, original = ?, node = COALESCE(?, node),
@@ -108,7 +118,7 @@ extension JobStore {
                     result.recipe?.string, result.step?.string, Self.json(result.outputs), result.stdout?.string,
                     result.stderr?.string, result.original?.string, result.node, result.outputBytes, now, job, task,
                 ])
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE attempt SET state = ?, reason = ?, step = ?, node = COALESCE(?, node), finished = ?
                     WHERE job_id = ? AND task_id = ? AND number = ?
@@ -138,7 +148,7 @@ extension JobStore {
             let record = try Self.task(db, job: job, id: task)
             try Self.check(record, to: .cancelled)
             if record.state == .running {
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE attempt SET state = 'cancelled', reason = 'cancelled', finished = ? WHERE job_id = ? AND task_id = ? AND state = 'running'",
                     arguments: [Date().timeIntervalSince1970, job, task])
             }
@@ -166,7 +176,7 @@ extension JobStore {
                 }
                 .map { $0["id"] as String }
             for id in ids {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         UPDATE task SET state = 'pending', reason = NULL, message = NULL, exit_code = NULL,
                             stderr_tail = NULL, step = NULL, outputs = '{}', stdout = NULL, stderr = NULL,
@@ -184,7 +194,7 @@ extension JobStore {
 
     static func task(_ db: Database, job: String, id: String) throws -> TaskRecord {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT \(taskColumns) FROM task WHERE job_id = ? AND id = ?", arguments: [job, id])
+            cached: db, sql: "SELECT \(taskColumns) FROM task WHERE job_id = ? AND id = ?", arguments: [job, id])
         else {
             _ = try Self.job(db, job)
             throw JobStoreError(.notFound, "run \(job) has no task '\(id)'")
@@ -201,7 +211,7 @@ extension JobStore {
     }
 
     static func end(_ db: Database, job: String, task: String, state: TaskState, reason: String, message: String) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE task SET state = ?, reason = ?, message = ?, finished = ? WHERE job_id = ? AND id = ?",
             arguments: [state.rawValue, reason, message, Date().timeIntervalSince1970, job, task])
         try appendEvent(db, job: job, kind: .task(state), task: task, message: message)

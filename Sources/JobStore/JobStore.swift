@@ -240,26 +240,26 @@ public final class JobStore: Sendable {
 
     /// Runs `body`, turning GRDB errors into ``JobStoreError/Code/database`` errors that say
     /// what was being done (SQL and arguments are left out).
-    func database<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+    func database<T>(_ operation: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as JobStoreError {
             throw error
         } catch let error as DatabaseError {
-            throw JobStoreError(.database, "\(operation): \(error.message ?? "\(error.resultCode)") (\(path))")
+            throw JobStoreError(.database, "\(operation()): \(error.message ?? "\(error.resultCode)") (\(path))")
         } catch {
-            throw JobStoreError(.database, "\(operation): \(error) (\(path))")
+            throw JobStoreError(.database, "\(operation()): \(error) (\(path))")
         }
     }
 
     /// A write transaction (IMMEDIATE, so concurrent writers queue instead of failing).
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        try database(operation) { try pool.write(body) }
+    func write<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
+        try database(operation()) { try pool.write(body) }
     }
 
     /// A read.
-    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        try database(operation) { try pool.read(body) }
+    func read<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
+        try database(operation()) { try pool.read(body) }
     }
 }
 

@@ -3,6 +3,20 @@ import Testing
 @testable import JobStore
 
 struct JobStoreTasksTests {
+    @Test func aWaveOfTasksBecomesReadyInOrderOrNotAtAll() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a", "b", "c"])
+        try fixture.store.markReady(job: id, tasks: ["b", "a"])
+        #expect(try fixture.store.tasks(of: id).map(\.state) == [.ready, .ready, .pending])
+        let ready = try fixture.store.events(of: id).filter { $0.kind == .taskReady }.map(\.taskID)
+        #expect(ready == ["b", "a"])
+        // "a" cannot become ready again, so "c" is left pending with it: all or none.
+        #expect(throws: JobStoreError.self) { try fixture.store.markReady(job: id, tasks: ["c", "a"]) }
+        #expect(try fixture.store.task(job: id, id: "c").state == .pending)
+        #expect(try fixture.store.events(of: id).filter { $0.kind == .taskReady }.count == 2)
+        try fixture.store.markReady(job: id, tasks: [])
+    }
+
     @Test func aTaskRunsThroughItsStates() throws {
         let fixture = try StoreFixture()
         let id = try fixture.job(["a"])

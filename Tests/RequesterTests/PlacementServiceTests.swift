@@ -126,4 +126,33 @@ import Testing
             #expect(end.tasks.first?.reason == "no-matching-node", "\(end.tasks)")
         }
     }
+
+    /// The placement loop and the claim long-poll are woken by the submission itself: with an
+    /// hour-long fallback interval, a worker already waiting in a claim gets the new step in
+    /// that same claim. Polling alone would leave it queued for an hour (and the claim empty).
+    @Test func aSubmittedStepIsPlacedAndClaimedWithoutWaitingForTheInterval() async throws {
+        try await TestPool.with(configure: { $0.placementInterval = .seconds(3600) }) { pool in
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(slots: 1)
+            // Let the passes that startup and the join asked for happen, so the loop sleeps.
+            try await Task.sleep(for: .milliseconds(200))
+            let spec = """
+                version: 1
+                name: prompt
+                tasks:
+                  - id: a
+                    run: [sh, -c, "true"]
+                    outputs: [out]
+                """
+            async let claimed = worker.claim(wait: 30)
+            try await Task.sleep(for: .milliseconds(100))
+            let job = try await pool.submitJob(spec)
+            let assignments = try await claimed
+            #expect(assignments.map(\.step.jobID) == [job], "the claim waiting before the submission got the step")
+            let assignment = try #require(assignments.first)
+            #expect(try await worker.report(assignment).status == 200)
+            #expect(try await pool.waitForEnd(job).state == "succeeded")
+            #expect(pool.requester.claims.listening == 0, "no claim ticket is left behind")
+        }
+    }
 }

@@ -13,7 +13,7 @@ extension JobStore {
     /// Stores a new execution (normally ``ExecutionState/queued``).
     public func createExecution(_ execution: ExecutionRecord) throws {
         try write("create execution \(execution.id)") { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO pool_execution (\(Self.executionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     execution.id, execution.jobID, execution.taskID, execution.attempt, execution.state.rawValue,
@@ -34,7 +34,7 @@ extension JobStore {
     public func executions(job: String, task: String) throws -> [ExecutionRecord] {
         try read("read executions of \(job)/\(task)") { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE job_id = ? AND task_id = ? ORDER BY created, id",
+                cached: db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE job_id = ? AND task_id = ? ORDER BY created, id",
                 arguments: [job, task]
             ).map(Self.executionRecord)
         }
@@ -45,7 +45,7 @@ extension JobStore {
         try read("read executions of \(job)") { db in
             var latest: [String: ExecutionRecord] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE job_id = ? ORDER BY created, id", arguments: [job])
+                cached: db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE job_id = ? ORDER BY created, id", arguments: [job])
             {
                 let record = try Self.executionRecord(row)
                 latest[record.taskID] = record
@@ -60,29 +60,34 @@ extension JobStore {
         return try read("list executions") { db in
             if let node {
                 return try Row.fetchAll(
-                    db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE state IN (\(list)) AND node = ? ORDER BY created, id",
+                    cached: db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE state IN (\(list)) AND node = ? ORDER BY created, id",
                     arguments: [node]
                 ).map(Self.executionRecord)
             }
             return try Row.fetchAll(
-                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE state IN (\(list)) ORDER BY created, id"
+                cached: db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE state IN (\(list)) ORDER BY created, id"
             ).map(Self.executionRecord)
         }
     }
 
-    /// `queued → placed` for each pair that is still queued, with the placement's reason.
+    /// `queued → placed` for each pair that is still queued, with the placement's reason, and
+    /// the node recorded on the execution's task attempt (see ``assignAttempt(job:task:attempt:node:)``),
+    /// all in one transaction: a placement pass costs one commit, not one per placed step.
     ///
     /// - Returns: the ids placed (an execution cancelled meanwhile is left out).
     @discardableResult
     public func placeExecutions(_ placements: [(id: String, node: String, reason: String)], at date: Date = Date()) throws -> [String] {
         guard !placements.isEmpty else { return [] }
         return try write("place executions") { db in
+            let select = try db.cachedStatement(sql: "SELECT job_id, task_id, attempt FROM pool_execution WHERE id = ? AND state = 'queued'")
             let update = try db.cachedStatement(
-                sql: "UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ? WHERE id = ? AND state = 'queued'")
+                sql: "UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ? WHERE id = ?")
             var placed: [String] = []
             for placement in placements {
+                guard let row = try Row.fetchOne(select, arguments: [placement.id]) else { continue }
                 try update.execute(arguments: [placement.node, placement.reason, Self.seconds(date), placement.id])
-                if db.changesCount > 0 { placed.append(placement.id) }
+                placed.append(placement.id)
+                _ = try Self.assignAttempt(db, job: row["job_id"], task: row["task_id"], attempt: row["attempt"], node: placement.node)
             }
             return placed
         }
@@ -98,7 +103,7 @@ extension JobStore {
             var back: [String] = []
             if let node {
                 back += try String.fetchAll(db, sql: "SELECT id FROM pool_execution WHERE node = ? AND state = 'placed'", arguments: [node])
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE pool_execution SET state = 'queued', node = NULL, placed = NULL WHERE node = ? AND state = 'placed'",
                     arguments: [node])
             }
@@ -115,7 +120,7 @@ extension JobStore {
     /// Remembers the latest placement reason of a queued execution (why it waits).
     public func notePlacement(_ id: String, reason: String) throws {
         try write("note placement of \(id)") { db in
-            try db.execute(sql: "UPDATE pool_execution SET placement = ? WHERE id = ?", arguments: [reason, id])
+            try db.executeCached(sql: "UPDATE pool_execution SET placement = ? WHERE id = ?", arguments: [reason, id])
         }
     }
 
@@ -124,14 +129,14 @@ extension JobStore {
     public func claimExecutions(node: String, limit: Int, leaseUntil: Date, at date: Date = Date()) throws -> [ExecutionRecord] {
         try write("claim for \(node)") { db in
             let rows = try Row.fetchAll(
-                db, sql: """
+                cached: db, sql: """
                     SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state = 'placed'
                     ORDER BY placed, id LIMIT ?
                     """, arguments: [node, max(1, limit)])
             var claimed: [ExecutionRecord] = []
             for row in rows {
                 var record = try Self.executionRecord(row)
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
                     arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
                 record.state = .assigned
@@ -176,7 +181,7 @@ extension JobStore {
         return try read("check executions of \(node)") { db in
             var stop: [String] = []
             for id in running {
-                let row = try Row.fetchOne(db, sql: "SELECT state, node FROM pool_execution WHERE id = ?", arguments: [id])
+                let row = try Row.fetchOne(cached: db, sql: "SELECT state, node FROM pool_execution WHERE id = ?", arguments: [id])
                 let state = row.flatMap { ExecutionState(rawValue: $0["state"]) }
                 let holder: String? = row?["node"]
                 if state?.holdsLease != true || holder != node { stop.append(id) }
@@ -198,7 +203,7 @@ extension JobStore {
             guard record.node == node else { return .wrongNode(record) }
             if record.state == .reported { return record.outcome == outcome ? .duplicate(record) : .conflict(record) }
             guard record.state.holdsLease else { return .conflict(record) }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE pool_execution SET state = 'reported', outcome = ?, finished = ?, lease_expires = NULL WHERE id = ?",
                 arguments: [outcome, Self.seconds(date), id])
             record.state = .reported
@@ -215,7 +220,7 @@ extension JobStore {
     public func expireLeases(now: Date) throws -> [ExecutionRecord] {
         try write("expire leases") { db in
             let rows = try Row.fetchAll(
-                db, sql: """
+                cached: db, sql: """
                     SELECT \(Self.executionColumns) FROM pool_execution
                     WHERE state IN ('assigned', 'running') AND lease_expires < ? ORDER BY created, id
                     """, arguments: [Self.seconds(now)])
@@ -233,10 +238,10 @@ extension JobStore {
     public func releaseExecutions(node: String, as state: ExecutionState, reason: String, at date: Date = Date()) throws -> [ExecutionRecord] {
         try write("release executions of \(node)") { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state IN ('assigned', 'running') ORDER BY created, id",
+                cached: db, sql: "SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state IN ('assigned', 'running') ORDER BY created, id",
                 arguments: [node])
             let ended = try rows.map { row in try Self.end(db, Self.executionRecord(row), as: state, reason: reason, at: date) }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE pool_execution SET state = 'queued', node = NULL, placed = NULL WHERE node = ? AND state = 'placed'",
                 arguments: [node])
             return ended
@@ -257,7 +262,7 @@ extension JobStore {
     }
 
     static func end(_ db: Database, _ record: ExecutionRecord, as state: ExecutionState, reason: String, at date: Date) throws -> ExecutionRecord {
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE pool_execution SET state = ?, reason = ?, finished = ?, lease_expires = NULL WHERE id = ?",
             arguments: [state.rawValue, reason, Self.seconds(date), record.id])
         var ended = record
@@ -269,7 +274,7 @@ extension JobStore {
     }
 
     static func execution(_ db: Database, _ id: String) throws -> ExecutionRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(executionColumns) FROM pool_execution WHERE id = ?", arguments: [id]).map(executionRecord)
+        try Row.fetchOne(cached: db, sql: "SELECT \(executionColumns) FROM pool_execution WHERE id = ?", arguments: [id]).map(executionRecord)
     }
 
     static func executionRecord(_ row: Row) throws -> ExecutionRecord {
@@ -303,7 +308,7 @@ extension JobStore {
     public func activeExecutions() throws -> [ExecutionSummary] {
         try read("list active executions") { db in
             try Row.fetchAll(
-                db, sql: """
+                cached: db, sql: """
                     SELECT id, job_id, task_id, attempt, state, node, ready_since, not_before, placed FROM pool_execution
                     WHERE state IN ('queued', 'placed', 'assigned', 'running') ORDER BY created, id
                     """
@@ -322,7 +327,7 @@ extension JobStore {
     /// hold its own downtime against the nodes.
     public func extendLeases(until: Date) throws {
         try write("extend leases") { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE pool_execution SET lease_expires = MAX(COALESCE(lease_expires, 0), ?) WHERE state IN ('assigned', 'running')",
                 arguments: [Self.seconds(until)])
         }

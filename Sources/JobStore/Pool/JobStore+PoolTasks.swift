@@ -10,15 +10,18 @@ extension JobStore {
     @discardableResult
     public func assignAttempt(job: String, task: String, attempt: Int, node: String) throws -> Bool {
         try write("assign \(job)/\(task)#\(attempt)") { db in
-            try db.execute(
-                sql: "UPDATE task SET node = ? WHERE job_id = ? AND id = ? AND attempts = ? AND state = 'running'",
-                arguments: [node, job, task, attempt])
-            guard db.changesCount > 0 else { return false }
-            try db.execute(
-                sql: "UPDATE attempt SET node = ? WHERE job_id = ? AND task_id = ? AND number = ?",
-                arguments: [node, job, task, attempt])
-            return true
+            try Self.assignAttempt(db, job: job, task: task, attempt: attempt, node: node)
         }
+    }
+
+    static func assignAttempt(_ db: Database, job: String, task: String, attempt: Int, node: String) throws -> Bool {
+        let onTask = try db.cachedStatement(
+            sql: "UPDATE task SET node = ? WHERE job_id = ? AND id = ? AND attempts = ? AND state = 'running'")
+        try onTask.execute(arguments: [node, job, task, attempt])
+        guard db.changesCount > 0 else { return false }
+        let onAttempt = try db.cachedStatement(sql: "UPDATE attempt SET node = ? WHERE job_id = ? AND task_id = ? AND number = ?")
+        try onAttempt.execute(arguments: [node, job, task, attempt])
+        return true
     }
 
     /// Appends an event to a job's log (the pool's placement decisions and re-queues).

@@ -150,10 +150,11 @@ struct Drive {
     /// Starts ready tasks while slots are free.
     mutating func startReadyTasks(in group: inout ThrowingTaskGroup<Finished, any Error>, inFlight: inout Int) throws {
         while true {
-            for id in machine.promoteReady() where records[id]?.state == .pending {
-                try store.markReady(job: job.id, task: id)
-                records[id]?.state = .ready
-            }
+            // One transaction for the whole wave: a fan-out of N tasks is not N commits
+            // before the first of them can start.
+            let promoted = machine.promoteReady().filter { records[$0]?.state == .pending }
+            try store.markReady(job: job.id, tasks: promoted)
+            for id in promoted { records[id]?.state = .ready }
             guard inFlight < coordinator.concurrency, let id = machine.nextToStart() else { return }
             machine.start(id)
             let attempt = try store.startAttempt(job: job.id, task: id, node: coordinator.node)

@@ -69,13 +69,15 @@ extension RequesterRoutes {
         let wait = try Self.integer(request, "wait", default: 0, range: 0...60)
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
+            let ticket = requester.events.listen(id)
+            defer { requester.events.forget(ticket) }
             let events = try requester.store.events(of: id, after: Int64(after))
             if !events.isEmpty || ContinuousClock.now >= deadline || requester.events.isClosed {
                 return try JSONResponse.make(events.map {
                     JobEventMessage(seq: Int($0.sequence), time: $0.time, kind: $0.kind.rawValue, task: $0.taskID, message: $0.message ?? "")
                 })
             }
-            await requester.events.wait(id, timeout: min(.milliseconds(250), deadline - ContinuousClock.now))
+            await requester.events.wait(ticket, timeout: min(.milliseconds(250), deadline - ContinuousClock.now))
         }
     }
 

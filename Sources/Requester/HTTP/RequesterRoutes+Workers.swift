@@ -91,6 +91,9 @@ extension RequesterRoutes {
         guard requester.registry.node(node) != nil else { throw RequesterError(.notFound, "node \(node) is not in the pool; join again") }
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
+            // Listen before looking, so a placement made after the look still wakes this poll.
+            let ticket = requester.claims.listen(node)
+            defer { requester.claims.forget(ticket) }
             let now = Date()
             let claimed = try store.claimExecutions(
                 node: node, limit: max, leaseUntil: now + requester.configuration.lease.timeInterval, at: now)
@@ -105,7 +108,7 @@ extension RequesterRoutes {
                 return try JSONResponse.make(assignments)
             }
             if ContinuousClock.now >= deadline || requester.claims.isClosed { return Response(status: .noContent) }
-            await requester.claims.wait(node, timeout: deadline - ContinuousClock.now)
+            await requester.claims.wait(ticket, timeout: deadline - ContinuousClock.now)
         }
     }
 

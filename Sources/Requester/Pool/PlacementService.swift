@@ -71,11 +71,14 @@ final class PlacementService: Service, Sendable {
     func run() async throws {
         await withGracefulShutdownHandler {
             while !Task.isCancelled, !bell.isClosed {
+                // Listen before reading the flag: a wake() after the read rings this ticket, so
+                // the loop never sleeps through a change (the interval is only the fallback).
+                let ticket = bell.listen(Self.key)
                 let dirty = state.withLock { state in
                     defer { state.dirty = false }
                     return state.dirty
                 }
-                if !dirty { await bell.wait(Self.key, timeout: configuration.placementInterval) }
+                if dirty { bell.forget(ticket) } else { await bell.wait(ticket, timeout: configuration.placementInterval) }
                 if bell.isClosed { break }
                 state.withLock { $0.dirty = false }
                 do {
@@ -169,8 +172,7 @@ final class PlacementService: Service, Sendable {
         let placed = try store.placeExecutions(placements, at: now)
         let byID = Dictionary(uniqueKeysWithValues: queued.map { ($0.id, $0) })
         for id in placed {
-            guard let execution = byID[id], let decision = reasons[id], let node = decision.node else { continue }
-            try store.assignAttempt(job: execution.jobID, task: execution.taskID, attempt: execution.attempt, node: node)
+            guard let execution = byID[id], let decision = reasons[id] else { continue }
             events.append((execution.jobID, .taskPlaced, execution.taskID, execution.attempt, decision.reason))
             metrics.placementLatency.record(Duration.seconds(max(0, now.timeIntervalSince(execution.readySince))))
             metrics.placements("placed").increment()
@@ -179,7 +181,8 @@ final class PlacementService: Service, Sendable {
         state.withLock { state in for id in placed { state.waiting[id] = nil } }
         try store.logEvents(events)
         for job in Set(events.map(\.job)) { self.events.ring(job) }
-        for node in Set(placements.filter { placed.contains($0.id) }.map(\.node)) { claims.ring(node) }
+        let placedIDs = Set(placed)
+        for node in Set(placements.filter { placedIDs.contains($0.id) }.map(\.node)) { claims.ring(node) }
     }
 
     private func fail(_ execution: ExecutionSummary, reason: String, message: String) {
