@@ -31,9 +31,12 @@ final class SimulatedWorker: Sendable {
     /// Joins the pool at `url` with a worker `token` and `slots` slots.
     static func join(url: String, token: String, slots: Int, recorder: StartRecorder) async throws -> SimulatedWorker {
         let base = try PoolClient.make(.init(url: url, token: token))
-        let node = NodeIdentity.generate().didKey.string
-        let response = try await base.join(JoinRequest(
-            node: node, url: "http://127.0.0.1:9", capacity: Capacity(slots: slots, milliCPU: 0, memory: 0, disk: 0)))
+        let identity = NodeIdentity.generate()
+        let node = identity.didKey.string
+        // Signed like a real worker's join: a challenge, then the join with its proof.
+        let response = try await base.join(
+            JoinRequest(node: node, url: "http://127.0.0.1:9", capacity: Capacity(slots: slots, milliCPU: 0, memory: 0, disk: 0)),
+            signingWith: identity)
         return SimulatedWorker(
             client: base.authorized(by: response.credential), node: node, slots: slots,
             heartbeat: .seconds(response.heartbeatSeconds), recorder: recorder)
