@@ -110,7 +110,7 @@ public final class Requester: Sendable {
             onShutdown: { board.interrupt() })
         _ = (claims, logBell)
         let bound = self.bound
-        providers = ProviderDirectory(registry: registry, repo: repo, selfURL: {
+        providers = ProviderDirectory(registry: registry, catalog: catalog, repo: repo, selfURL: {
             configuration.advertisedURL ?? bound.current ?? "http://\(configuration.host):\(configuration.port)"
         })
         outputs = OutputFetcher(

@@ -102,6 +102,27 @@ import UnixFS
         #expect(world.requester.snapshot.journal.suffix(2) == ["report e1", "leave"])
     }
 
+    @Test func anInputThatIsNotHereAndHasNoProviderFailsTheStepWithoutRunningIt() async throws {
+        // What a claimant lacking a private input gets: the requester names no provider for it.
+        let world = try AgentWorld()
+        let events = EventLog()
+        let missing = Block(bytes: Array("held only by its owner".utf8), codec: .raw).cid
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(events),
+                logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["never"], inputs: ["secret": missing]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { $0.reports["e1"] != nil }
+            }
+        }
+        #expect(events.all.isEmpty)
+        let outcome = try #require(world.requester.snapshot.reports["e1"]?.first?.outcome)
+        #expect(outcome.status == .failed)
+        #expect(outcome.message?.contains("cannot fetch input 'secret' \(missing)") == true, "\(outcome)")
+        #expect(outcome.message?.contains("no provider was named") == true, "\(outcome)")
+    }
+
     @Test func theRequesterCancelsAnExecutionThroughTheHeartbeat() async throws {
         let world = try AgentWorld()
         let events = EventLog()
