@@ -61,7 +61,7 @@ import Testing
                 let stdout = Block(bytes: Array("hello world\n".utf8), codec: .raw)
                 let car = carBytes(roots: [stdout.cid], blocks: [stdout])
                 try (try await pool.send("POST", PoolAPI.Path.blocks, token: worker.credential, body: car, contentType: "application/vnd.ipld.car")).expect(200)
-                #expect(try await worker.report(assignment, worker.succeeded(assignment, stdout: stdout.cid)).status == 200)
+                #expect(try await worker.report(assignment, try await worker.recordedSuccess(assignment, stdout: stdout.cid)).status == 200)
                 let whole = try await followed
                 #expect(whole.status == 200)
                 #expect(whole.text == "hello world\n")
