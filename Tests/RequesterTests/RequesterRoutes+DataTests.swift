@@ -85,6 +85,9 @@ import Testing
             try await worker.heartbeat(Heartbeat(pinsRemoved: [folder.cid.string]))
             #expect(try await status(file.cid) == 200)
             #expect(try await status(late.cid) == 404)
+            // Nor once its node reports it public again.
+            try await worker.heartbeat(Heartbeat(pinsAdded: [PinReport(cid: lateFolder.cid.string, size: 100)]))
+            #expect(try await status(late.cid) == 200)
         }
     }
 

@@ -76,8 +76,10 @@ extension RequesterRoutes {
             throw RequesterError(.notFound, "node \(node) is not in the pool; join again")
         }
         requester.registry.heartbeat(node, at: now, free: free, added: added, removed: removed, fetched: fetched, local: local)
-        if !removed.isEmpty || added.contains(where: \.isPrivate) {
-            let privateData = requester.privateData
+        // The private roots can change only when a pin goes, or comes private, or comes public
+        // again (one withheld now): otherwise no walk, and no look at every node's pins.
+        let privateData = requester.privateData
+        if !removed.isEmpty || added.contains(where: { $0.isPrivate || !privateData.withheld.allows($0.cid) }) {
             try await offload { privateData.refresh() }
         }
         try store.renewLeases(node: node, until: now + requester.configuration.lease.timeInterval, running: body.running)

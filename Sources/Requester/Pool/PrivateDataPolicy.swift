@@ -20,7 +20,8 @@ final class PrivateDataPolicy: GatewayAccessPolicy {
     let registry: PoolRegistry
     let source: any BlockSource
     let logger: Logger
-    private let withheld = PrivateDAGPolicy()
+    /// The blocks withheld, as of the last refresh.
+    let withheld = PrivateDAGPolicy()
     /// Serializes refreshes: each reads the registry's roots and installs what it walked, so a
     /// slower refresh that read older roots can never replace a newer one.
     private let refreshing = Mutex(())
