@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 
 extension JobStore {
-    /// The events of a job after sequence number `after` (all of them by default), oldest first.
-    public func events(of job: String, after: Int64 = 0) throws -> [JobEvent] {
+    /// The events of a job after sequence number `after` (all of them by default), oldest first,
+    /// at most `limit` of them when it is given.
+    public func events(of job: String, after: Int64 = 0, limit: Int? = nil) throws -> [JobEvent] {
         try read("read events of \(job)") { db in
             try Row.fetchAll(
-                cached: db, sql: "SELECT \(Self.eventColumns) FROM event WHERE job_id = ? AND seq > ? ORDER BY seq",
-                arguments: [job, after]
+                cached: db, sql: "SELECT \(Self.eventColumns) FROM event WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [job, after, limit.map { max(0, $0) } ?? -1]
             ).map(Self.event)
         }
     }

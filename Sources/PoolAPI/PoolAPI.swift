@@ -9,6 +9,10 @@ public enum PoolAPI {
     /// The API version prefix of every requester route.
     public static let prefix = "/api/v1"
 
+    /// The most events `GET /api/v1/jobs/{job}/events` answers at once (and its default `limit`):
+    /// a long job's log is read in pages with `after`.
+    public static let maxEventPage = 1000
+
     /// The JSON encoder both sides use (ISO 8601 dates, sorted keys for stable bodies).
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()

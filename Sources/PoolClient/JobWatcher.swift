@@ -6,7 +6,8 @@ import PoolAPI
 ///
 /// It long-polls the job's event log (`GET /api/v1/jobs/{id}/events?after=N&wait=30`) and reads
 /// the job's status after each batch, so an ending is seen within one poll and no event is
-/// shown twice. A requester that goes away for a while (a restart) is waited for: calls that
+/// shown twice. Once the job has ended it reads the rest of the log, page by page, before it
+/// returns, so every event is handed over however long the log. A requester that goes away for a while (a restart) is waited for: calls that
 /// get no answer, or a 5xx, are retried with backoff for up to ``patience``; any other error ends
 /// the wait.
 ///
@@ -77,13 +78,13 @@ public struct JobWatcher: Sendable {
         var failingSince: ContinuousClock.Instant?
         while true {
             do {
-                let events = try await client.events(job: id, after: after, wait: pollSeconds)
-                for event in events.sorted(by: { $0.seq < $1.seq }) where event.seq > after {
-                    after = event.seq
-                    onEvent(event)
-                }
+                _ = try await read(job: id, after: &after, wait: pollSeconds, onEvent)
                 let status = try await client.job(id)
-                if Self.terminalStates.contains(status.state) { return status }
+                if Self.terminalStates.contains(status.state) {
+                    // Events written before the job ended may lie beyond the page just read.
+                    while try await read(job: id, after: &after, wait: 0, onEvent) {}
+                    return status
+                }
                 failingSince = nil
                 backoff.reset()
             } catch let error as PoolClientError where error.isTransient {
@@ -94,6 +95,20 @@ public struct JobWatcher: Sendable {
                 try await Task.sleep(for: backoff.next())
             }
         }
+    }
+
+    /// Reads one page of events after `after`, hands over the new ones and moves `after` on.
+    ///
+    /// - Returns: whether the page held a new event.
+    private func read(job id: String, after: inout Int, wait: Int, _ onEvent: (JobEventMessage) -> Void) async throws -> Bool {
+        let events = try await client.events(job: id, after: after, wait: wait)
+        var progressed = false
+        for event in events.sorted(by: { $0.seq < $1.seq }) where event.seq > after {
+            after = event.seq
+            progressed = true
+            onEvent(event)
+        }
+        return progressed
     }
 
     /// Follows one stream of one task, handing over complete lines (and the last partial one).

@@ -43,10 +43,15 @@ extension PoolClient {
 
     /// `GET /api/v1/jobs/{job}/events`: the events after sequence number `after`, waiting up to
     /// `wait` seconds (at most 60) when there are none yet.
-    public func events(job id: String, after: Int = 0, wait: Int = 0) async throws -> [JobEventMessage] {
+    ///
+    /// One call answers at most `limit` events (at most ``PoolAPI/PoolAPI/maxEventPage``); read on
+    /// with `after` set to the last one's `seq` until a call answers none.
+    public func events(job id: String, after: Int = 0, wait: Int = 0, limit: Int = PoolAPI.maxEventPage) async throws -> [JobEventMessage] {
         let wait = max(0, min(wait, 60))
+        let limit = max(1, min(limit, PoolAPI.maxEventPage))
         return try await call(
-            .GET, PoolAPI.Path.events(Self.segment(id)), query: [("after", String(after)), ("wait", String(wait))],
+            .GET, PoolAPI.Path.events(Self.segment(id)),
+            query: [("after", String(after)), ("wait", String(wait)), ("limit", String(limit))],
             timeout: configuration.requestTimeout + .seconds(Int64(wait)))
     }
 

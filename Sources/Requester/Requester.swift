@@ -62,6 +62,8 @@ public final class Requester: Sendable {
     let client = ClientHolder()
     let providers: ProviderDirectory
     let outputs: OutputFetcher
+    /// What the gateway withholds: every block of the DAGs nodes report as private.
+    let privateData: PrivateDataPolicy
 
     private let bound = ListeningAddress()
     private let group = Mutex<ServiceGroup?>(nil)
@@ -88,6 +90,8 @@ public final class Requester: Sendable {
         let now = Date()
         try store.extendLeases(until: now + configuration.lease.timeInterval)
         try registry.load(from: store, startedAt: now)
+        privateData = PrivateDataPolicy(registry: registry, source: repo, logger: configuration.logger)
+        privateData.refresh()
 
         let builder = DemandBuilder(store: store, catalog: catalog, registry: registry, configuration: configuration)
         let placement = PlacementService(
@@ -106,7 +110,7 @@ public final class Requester: Sendable {
             onShutdown: { board.interrupt() })
         _ = (claims, logBell)
         let bound = self.bound
-        providers = ProviderDirectory(registry: registry, repo: repo, selfURL: {
+        providers = ProviderDirectory(registry: registry, catalog: catalog, repo: repo, selfURL: {
             configuration.advertisedURL ?? bound.current ?? "http://\(configuration.host):\(configuration.port)"
         })
         outputs = OutputFetcher(

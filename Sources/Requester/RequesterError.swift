@@ -30,6 +30,9 @@ public struct RequesterError: Error, Sendable, Hashable, CustomStringConvertible
         public static let notFound = Code("not found", 404)
         /// The request conflicts with the current state (a report after the lease was lost) (409).
         public static let conflict = Code("conflict", 409)
+        /// The request is well formed but needs something the requester lacks, which the caller
+        /// can send first (a success report whose step block was not uploaded) (422).
+        public static let unprocessable = Code("unprocessable", 422)
         /// The body is over its size limit (413).
         public static let tooLarge = Code("too large", 413)
         /// The requester is shutting down (503).

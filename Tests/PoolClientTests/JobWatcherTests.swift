@@ -50,6 +50,28 @@ import Testing
         #expect(events.last == 4)
     }
 
+    @Test func everyEventOfAJobThatEndedIsReadPageByPage() async throws {
+        // The job has already ended, and the requester answers at most 2 events per call: the
+        // watcher must keep reading until it has all 7 before it returns.
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let router = Router()
+        router.get("/api/v1/jobs/:job/events") { request, _ in
+            let after = Int(request.uri.queryParameters["after"].map(String.init) ?? "") ?? 0
+            let limit = min(2, Int(request.uri.queryParameters["limit"].map(String.init) ?? "") ?? 2)
+            let events = (after < 7 ? Array(after + 1...7) : []).prefix(limit).map { JobEventMessage(seq: $0, time: start, kind: "task.running", message: "\($0)") }
+            return try json(Array(events))
+        }
+        router.get("/api/v1/jobs/:job") { _, _ in try json(JobStatus(id: "j1", name: "p", state: "succeeded", created: start, tasks: [])) }
+        let seen = try await withServer(router) { url in
+            try await withClient(url) { client in
+                let seen = Mutex<[Int]>([])
+                _ = try await JobWatcher(client: client, pollSeconds: 0).wait(job: "j1") { event in seen.withLock { $0.append(event.seq) } }
+                return seen.withLock { $0 }
+            }
+        }
+        #expect(seen == Array(1...7))
+    }
+
     @Test func aRequesterThatIsBrieflyAwayIsWaitedFor() async throws {
         let status = try await withServer(Self.router(states: ["running", "failed"], failures: 2)) { url in
             try await withClient(url) { client in

@@ -84,7 +84,7 @@ import Testing
             try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
             let job = try await pool.submitJob(oneTaskSpec(input: data))
             let assignment = try await worker.claimOne()
-            let outcome = worker.succeeded(assignment)
+            let outcome = try await worker.recordedSuccess(assignment)
             let first = try await worker.report(assignment, outcome)
             try first.expect(200)
             #expect(try first.decode(ReportResponse.self) == ReportResponse(recorded: true, duplicate: false))
@@ -107,7 +107,7 @@ import Testing
             try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
             let job = try await pool.submitJob(oneTaskSpec(input: data))
             let assignment = try await worker.claimOne()
-            let outcome = worker.succeeded(assignment)
+            let outcome = try await worker.recordedSuccess(assignment)
             // The first report was stored, but the request failed before its dispatcher was told
             // (a 500 after the store's write): the worker, told nothing, sends it again.
             let text = String(decoding: try PoolAPI.encoder.encode(outcome), as: UTF8.self)

@@ -53,6 +53,44 @@ import Testing
         }
     }
 
+    @Test func everyBlockOfAPrivateDAGIsWithheldAsNodesReportIt() async throws {
+        try await TestPool.with { pool in
+            let file = Block(bytes: Array("an inner block of a private folder".utf8), codec: .raw)
+            let folder = Block(bytes: PBNode(links: [PBLink(hash: file.cid, name: "f", tsize: UInt64(file.bytes.count))]).encoded(), codec: .dagPB)
+            let late = Block(bytes: Array("uploaded after the node said it is private".utf8), codec: .raw)
+            let lateFolder = Block(bytes: PBNode(links: [PBLink(hash: late.cid, name: "g", tsize: UInt64(late.bytes.count))]).encoded(), codec: .dagPB)
+            try (try await pool.send(
+                "POST", PoolAPI.Path.blocks, token: pool.admin, body: carBytes(roots: [folder.cid], blocks: [folder, file]),
+                contentType: "application/vnd.ipld.car")).expect(200)
+            let client = try await pool.token(.client)
+            func status(_ cid: CID) async throws -> Int { try await pool.send("GET", "/ipfs/\(cid)?format=raw", token: client).status }
+            #expect(try await status(file.cid) == 200)  // nobody says it is private yet
+
+            // A node joins with the folder as a public pin, then reports it private in a heartbeat.
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: folder.cid.string, size: 100)])
+            #expect(try await status(file.cid) == 200)
+            try await worker.heartbeat(Heartbeat(pinsAdded: [
+                PinReport(cid: folder.cid.string, size: 100, private: true), PinReport(cid: lateFolder.cid.string, size: 100, private: true),
+            ]))
+            #expect(try await status(file.cid) == 404, "an inner block of a private DAG was served by its own CID")
+
+            // Blocks of a private DAG that reach the requester later are withheld too.
+            try (try await pool.send(
+                "POST", PoolAPI.Path.blocks, token: pool.admin, body: carBytes(roots: [lateFolder.cid], blocks: [lateFolder, late]),
+                contentType: "application/vnd.ipld.car")).expect(200)
+            #expect(try await status(late.cid) == 404)
+
+            // Once no node holds it as private any more, it is served again.
+            try await worker.heartbeat(Heartbeat(pinsRemoved: [folder.cid.string]))
+            #expect(try await status(file.cid) == 200)
+            #expect(try await status(late.cid) == 404)
+            // Nor once its node reports it public again.
+            try await worker.heartbeat(Heartbeat(pinsAdded: [PinReport(cid: lateFolder.cid.string, size: 100)]))
+            #expect(try await status(late.cid) == 200)
+        }
+    }
+
     @Test func anUploadOverTheLimitIs413() async throws {
         try await TestPool.with(configure: { $0.limits.blockUpload = 512 }) { pool in
             let block = testBlock(93, count: 4096)

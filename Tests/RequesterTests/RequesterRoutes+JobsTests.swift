@@ -31,6 +31,34 @@ import Testing
         }
     }
 
+    @Test func eventsComeInPagesOfAtMostLimit() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(73).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            #expect(try await worker.report(try await worker.claimOne()).status == 200)
+            try await pool.waitForEnd(job)
+            let all = try await pool.events(job)
+            #expect(all.count > 3)
+            // Paging with `after` and `limit` reads every event once, in order.
+            var paged: [JobEventMessage] = []
+            while true {
+                let exchange = try await pool.send("GET", PoolAPI.Path.events(job) + "?after=\(paged.last?.seq ?? 0)&limit=2", token: pool.admin)
+                try exchange.expect(200)
+                let page = try exchange.decode([JobEventMessage].self)
+                #expect(page.count <= 2)
+                if page.isEmpty { break }
+                paged += page
+            }
+            #expect(paged.map(\.seq) == all.map(\.seq))
+            for bad in ["limit=0", "limit=1001", "limit=x"] {
+                #expect(try await pool.send("GET", PoolAPI.Path.events(job) + "?\(bad)", token: pool.admin).status == 400, "\(bad)")
+            }
+            #expect(try await pool.send("GET", PoolAPI.Path.events(job) + "?limit=1000", token: pool.admin).status == 200)
+        }
+    }
+
     @Test func logsAreAppendedByOffsetFollowedWhileRunningAndStoredAfter() async throws {
         try await TestPool.with { pool in
             let data = testBlock(72).cid
@@ -61,7 +89,7 @@ import Testing
                 let stdout = Block(bytes: Array("hello world\n".utf8), codec: .raw)
                 let car = carBytes(roots: [stdout.cid], blocks: [stdout])
                 try (try await pool.send("POST", PoolAPI.Path.blocks, token: worker.credential, body: car, contentType: "application/vnd.ipld.car")).expect(200)
-                #expect(try await worker.report(assignment, worker.succeeded(assignment, stdout: stdout.cid)).status == 200)
+                #expect(try await worker.report(assignment, try await worker.recordedSuccess(assignment, stdout: stdout.cid)).status == 200)
                 let whole = try await followed
                 #expect(whole.status == 200)
                 #expect(whole.text == "hello world\n")

@@ -77,6 +77,10 @@ extension RequesterRoutes {
         do {
             summary = try await offload { try repo.importCAR(from: path, pin: false) }
             try await offload { try Self.pinUpload(path: path, roots: summary.roots, in: repo) }
+            if summary.newBlocks > 0 {
+                let privateData = requester.privateData
+                try await offload { privateData.refresh(rewalk: true) }
+            }
         } catch let error as BlockStoreError {
             throw RequesterError(.badRequest, "the CAR was refused: \(error.message)")
         }

@@ -67,11 +67,12 @@ extension RequesterRoutes {
         let id = try jobID(context)
         let after = try Self.integer(request, "after", default: 0, range: 0...Int.max)
         let wait = try Self.integer(request, "wait", default: 0, range: 0...60)
+        let limit = try Self.integer(request, "limit", default: PoolAPI.maxEventPage, range: 1...PoolAPI.maxEventPage)
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
             let ticket = requester.events.listen(id)
             defer { requester.events.forget(ticket) }
-            let events = try requester.store.events(of: id, after: Int64(after))
+            let events = try requester.store.events(of: id, after: Int64(after), limit: limit)
             if !events.isEmpty || ContinuousClock.now >= deadline || requester.events.isClosed {
                 return try JSONResponse.make(events.map {
                     JobEventMessage(seq: Int($0.sequence), time: $0.time, kind: $0.kind.rawValue, task: $0.taskID, message: $0.message ?? "")

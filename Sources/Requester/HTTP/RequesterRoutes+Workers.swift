@@ -40,6 +40,8 @@ extension RequesterRoutes {
             joined: now, lastHeartbeat: now)
         try store.joinNode(record, pins: pins)
         requester.registry.join(record, pins: pins)
+        let privateData = requester.privateData
+        try await offload { privateData.refresh() }
         let credential = try requester.tokens.issueNodeCredential(node: body.node)
         for execution in abandoned {
             requester.metrics.lostExecutions.increment()
@@ -74,6 +76,12 @@ extension RequesterRoutes {
             throw RequesterError(.notFound, "node \(node) is not in the pool; join again")
         }
         requester.registry.heartbeat(node, at: now, free: free, added: added, removed: removed, fetched: fetched, local: local)
+        // The private roots can change only when a pin goes, or comes private, or comes public
+        // again (one withheld now): otherwise no walk, and no look at every node's pins.
+        let privateData = requester.privateData
+        if !removed.isEmpty || added.contains(where: { $0.isPrivate || !privateData.withheld.allows($0.cid) }) {
+            try await offload { privateData.refresh() }
+        }
         try store.renewLeases(node: node, until: now + requester.configuration.lease.timeInterval, running: body.running)
         let stop = try store.executionsToStop(node: node, running: body.running)
         requester.metrics.inputBytes("fetched").increment(by: fetched)

@@ -69,7 +69,7 @@ struct RequesterRoutes: Sendable {
         let gateway = router.group()
             .add(middleware: BearerTokenMiddleware<RequesterContext>(verifier: requester.tokens))
             .add(middleware: OutputFetchMiddleware(fetcher: requester.outputs))
-        GatewayRoutes(source: requester.repo, policy: PrivateDataPolicy(registry: requester.registry), metrics: requester.metrics)
+        GatewayRoutes(source: requester.repo, policy: requester.privateData, metrics: requester.metrics)
             .register(on: gateway)
         entries.append(Entry(method: "GET", path: "/ipfs/{cid}"))
         entries.append(Entry(method: "HEAD", path: "/ipfs/{cid}"))

@@ -30,13 +30,10 @@ struct DemandBuilder: Sendable {
         guard let task = entry.spec.task(execution.taskID) else {
             throw RequesterError(.internalError, "job \(execution.jobID) has no task '\(execution.taskID)'")
         }
+        let privateNames = try catalog.privateInputNames(job: execution.jobID, task: execution.taskID)
         var inputs: [TaskDemand.Input] = []
         for (name, cid) in assignment.recipe.inputs.sorted(by: { $0.key < $1.key }) {
-            var isPrivate = registry.isPrivate(cid)
-            if case .pipelineInput(let source)? = task.input(named: name)?.source, entry.spec.input(named: source)?.isPrivate == true {
-                isPrivate = true
-            }
-            inputs.append(TaskDemand.Input(cid: cid.v1, isPrivate: isPrivate))
+            inputs.append(TaskDemand.Input(cid: cid.v1, isPrivate: privateNames.contains(name) || registry.isPrivate(cid)))
         }
         let history = try store.executions(job: execution.jobID, task: execution.taskID)
         var failedOn = Set<String>()

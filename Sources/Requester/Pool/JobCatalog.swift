@@ -35,6 +35,18 @@ final class JobCatalog: Sendable {
         return task
     }
 
+    /// The names of the task's inputs that read a pipeline input the spec marks `private: true`:
+    /// data that never moves, whatever the nodes report about it.
+    func privateInputNames(job: String, task id: String) throws -> Set<String> {
+        let spec = try entry(job).spec
+        guard let task = spec.task(id) else { throw RequesterError(.notFound, "job \(job) has no task '\(id)'") }
+        var names: Set<String> = []
+        for input in task.inputs {
+            if case .pipelineInput(let source) = input.source, spec.input(named: source)?.isPrivate == true { names.insert(input.name) }
+        }
+        return names
+    }
+
     /// Forgets a job that ended.
     func forget(_ job: String) {
         _ = entries.withLock { $0.removeValue(forKey: job) }

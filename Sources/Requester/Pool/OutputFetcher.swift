@@ -6,6 +6,7 @@ import IPLD
 import JobStore
 import Logging
 import Provenance
+import Synchronization
 
 /// Brings a job's output into the requester's store before `GET /ipfs/{cid}` serves it.
 ///
@@ -15,6 +16,9 @@ import Provenance
 /// ``Gateway/BlockFetcher`` (every block verified, pinned as `output`) from the nodes that pin
 /// it and the node that made it, with the pool's peer token. Private data (a CID any node
 /// reports as private) is never fetched.
+///
+/// Requests for one CID that arrive while it is being fetched wait for that fetch instead of
+/// starting their own (single flight): a popular output is fetched once.
 struct OutputFetcher: Sendable {
     let repo: Repo
     let registry: PoolRegistry
@@ -22,13 +26,33 @@ struct OutputFetcher: Sendable {
     let client: ClientHolder
     let peerToken: String
     let logger: Logger
+    /// The fetches under way, by CIDv1.
+    private let flights = FetchFlights()
 
-    /// Fetches `cid` when it is a job output held elsewhere; does nothing otherwise. Failures
-    /// are logged: the gateway then answers 404 as for any block it does not hold.
+    init(repo: Repo, registry: PoolRegistry, index: SQLiteProvenanceIndex, client: ClientHolder, peerToken: String, logger: Logger) {
+        self.repo = repo
+        self.registry = registry
+        self.index = index
+        self.client = client
+        self.peerToken = peerToken
+        self.logger = logger
+    }
+
+    /// Fetches `cid` when it is a job output held elsewhere (or waits for the fetch of it
+    /// already under way); does nothing otherwise. Failures are logged: the gateway then
+    /// answers 404 as for any block it does not hold.
     func ensureHeld(_ cid: CID) async {
         guard cid.multihash.code != .identity, (try? repo.has(cid)) == false, !registry.isPrivate(cid),
               let step = try? index.producingStep(of: cid)
         else { return }
+        let fetcher = self
+        await flights.join(cid.v1) { await fetcher.fetch(cid, producedBy: step) }
+    }
+
+    /// One fetch of `cid` from its holders and the node that made it (`step`'s node).
+    private func fetch(_ cid: CID, producedBy step: CID) async {
+        // An earlier flight may have brought it in between this request's check and its start.
+        guard (try? repo.has(cid)) == false else { return }
         var providers: [GatewayProvider] = registry.holders(of: cid).map {
             GatewayProvider(url: $0.record.url, token: peerToken, name: $0.record.id)
         }
@@ -49,14 +73,44 @@ struct OutputFetcher: Sendable {
     }
 }
 
-/// Runs ``OutputFetcher/ensureHeld(_:)`` before the gateway answers `GET`/`HEAD /ipfs/{cid}`.
+/// The output fetches under way, one per CID, that later requests for the same CID join.
+final class FetchFlights: Sendable {
+    private let running = Mutex<[CID: Task<Void, Never>]>([:])
+
+    /// Runs `fetch` unless a fetch of `key` is under way, and waits for whichever runs.
+    ///
+    /// The fetch is not cancelled when a waiting request goes away: others may wait for it, and
+    /// what it stores serves the next request.
+    func join(_ key: CID, _ fetch: @escaping @Sendable () async -> Void) async {
+        let flight = running.withLock { running -> Task<Void, Never> in
+            if let flight = running[key] { return flight }
+            // The lock is held until the task is in the table, so its removal below comes after.
+            let flight = Task { [weak self] in
+                await fetch()
+                self?.land(key)
+            }
+            running[key] = flight
+            return flight
+        }
+        await flight.value
+    }
+
+    private func land(_ key: CID) {
+        _ = running.withLock { $0.removeValue(forKey: key) }
+    }
+}
+
+/// Runs ``OutputFetcher/ensureHeld(_:)`` before the gateway answers `GET /ipfs/{cid}`.
+///
+/// `HEAD` answers from what the requester holds now and fetches nothing: a HEAD is a cheap
+/// question, and an output not fetched yet is 404 to it until a `GET` brings it in.
 struct OutputFetchMiddleware: RouterMiddleware {
     typealias Context = RequesterContext
     let fetcher: OutputFetcher
 
     func handle(_ request: Request, context: RequesterContext, next: (Request, RequesterContext) async throws -> Response) async throws -> Response {
         let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.count >= 2, parts[0] == "ipfs", let cid = try? CID(String(parts[1])) {
+        if request.method == .get, parts.count >= 2, parts[0] == "ipfs", let cid = try? CID(String(parts[1])) {
             await fetcher.ensureHeld(cid)
         }
         return try await next(request, context)

@@ -84,6 +84,15 @@ final class PoolRegistry: Sendable {
         return nodes.withLock { $0.values.contains { $0.pins[key]?.isPrivate == true } }
     }
 
+    /// Every CID some node reports as private (as CIDv1).
+    func privateRoots() -> Set<CID> {
+        nodes.withLock { nodes in
+            var roots: Set<CID> = []
+            for node in nodes.values { for (cid, pin) in node.pins where pin.isPrivate { roots.insert(cid) } }
+            return roots
+        }
+    }
+
     /// The nodes that pin `cid`, not down, largest report first then by id.
     func holders(of cid: CID) -> [Node] {
         let key = cid.v1

@@ -8,9 +8,11 @@ import Provenance
 /// Records a node's report of an execution, once.
 ///
 /// Checks, in order: the execution exists (404) and the reporting node holds it (403); the
-/// outcome names the execution's job, task and attempt (400); when the node already uploaded
-/// the step block, that step names the same node, recipe and outputs as the outcome (400
-/// otherwise). Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
+/// outcome names the execution's job, task and attempt (400); a success (`succeeded` or
+/// `cached`) names its step (400) and that step block is on the requester (422: the node
+/// uploads its provenance blocks and reports again), so every recorded output has a lineage
+/// the requester can show and verify; the step names the same node, recipe and outputs as the
+/// outcome (400 otherwise). A failure's step is checked when it was uploaded and not required. Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
 /// recorded, a duplicate of the recorded outcome (200; nothing stored changes, but it is indexed
 /// and announced again), or a conflict (409: the lease expired and the task went elsewhere, the
 /// job was cancelled, another outcome was recorded). A recorded step is indexed for lineage (its outputs → the step, with the
@@ -35,6 +37,11 @@ struct ReportRecorder: Sendable {
         guard outcome.jobID == execution.jobID, outcome.taskID == execution.taskID, outcome.attempt == execution.attempt else {
             throw RequesterError(.badRequest, "the outcome names \(outcome.jobID)/\(outcome.taskID)#\(outcome.attempt), but execution \(id) is \(execution.jobID)/\(execution.taskID)#\(execution.attempt)")
         }
+        // An execution that takes no report any more answers 409 whatever the outcome brings
+        // (a missing step included): that is what its worker must learn. The store checks again.
+        if !execution.state.holdsLease && execution.state != .reported {
+            throw RequesterError(.conflict, "execution \(id) takes no report: \(Self.refusal(execution.state, reason: execution.reason))")
+        }
         let step = try checkedStep(outcome, node: node)
         var stored = outcome
         if stored.node == nil { stored.node = node }
@@ -53,22 +60,38 @@ struct ReportRecorder: Sendable {
         case .wrongNode:
             throw RequesterError(.forbidden, "execution \(id) is not held by this node")
         case .conflict(let record):
-            let why: String = switch record.state {
-            case .lost: "its lease expired (\(record.reason ?? "lost")) and the task was queued again"
-            case .returned: "it was handed back when the node left"
-            case .cancelled: "its job was cancelled"
-            case .reported: "another outcome was already recorded for it"
-            case .unplaceable: "it was never placed"
-            case .queued, .placed: "it was not claimed yet"
-            case .assigned, .running: "it is still running"
-            }
-            throw RequesterError(.conflict, "execution \(id) takes no report: \(why)")
+            throw RequesterError(.conflict, "execution \(id) takes no report: \(Self.refusal(record.state, reason: record.reason))")
         }
     }
 
-    /// The step block of the outcome when the node uploaded it, checked against the outcome.
+    /// Why an execution in `state` takes no (other) report.
+    static func refusal(_ state: ExecutionState, reason: String? = nil) -> String {
+        switch state {
+        case .lost: "its lease expired (\(reason ?? "lost")) and the task was queued again"
+        case .returned: "it was handed back when the node left"
+        case .cancelled: "its job was cancelled"
+        case .reported: "another outcome was already recorded for it"
+        case .unplaceable: "it was never placed"
+        case .queued, .placed: "it was not claimed yet"
+        case .assigned, .running: "it is still running"
+        }
+    }
+
+    /// The step block of the outcome, checked against it: required for a success, and for
+    /// another outcome only when the node uploaded it.
     private func checkedStep(_ outcome: StepOutcome, node: String) throws -> (cid: CID, value: Step)? {
-        guard let cid = outcome.step, (try? repo.has(cid)) == true else { return nil }
+        let succeeded = outcome.status == .succeeded || outcome.status == .cached
+        guard let cid = outcome.step else {
+            if succeeded { throw RequesterError(.badRequest, "a \(outcome.status.rawValue) outcome names no step: its outputs would have no lineage") }
+            return nil
+        }
+        guard (try? repo.has(cid)) == true else {
+            if succeeded {
+                throw RequesterError(
+                    .unprocessable, "step \(cid) is not on the requester: upload its provenance blocks (POST /api/v1/blocks), then report again")
+            }
+            return nil
+        }
         let step: Step
         do {
             step = try Step(block: Block(trusted: cid, bytes: try repo.block(cid)))

@@ -23,7 +23,9 @@ import Provenance
 ///    one CAR (``ProvenanceUpload``), so lineage outlives the worker. Outputs stay here, pinned,
 ///    and reach the requester's pin list with the next heartbeat.
 /// 4. **Report.** The outcome is reported until the requester answers
-///    (``RequesterRetry``); 409 (the lease was lost and the task went elsewhere) drops it quietly.
+///    (``RequesterRetry``); 409 (the lease was lost and the task went elsewhere) drops it quietly;
+///    422 (the requester lacks the step block, so the success would have no lineage) uploads
+///    the provenance again and reports again, a few times.
 ///
 /// An execution cancelled by the requester or by a shutdown is not reported: the requester
 /// already knows (it cancelled, or the agent leaves and hands the step back).
@@ -166,9 +168,23 @@ struct AssignmentRunner: Sendable {
         }
     }
 
+    /// How many times the provenance is uploaded again when the requester says it lacks the step.
+    static let provenanceReuploads = 3
+
+    /// Reports `outcome` until the requester answers. A 422 means it does not hold the step
+    /// block (the upload before was refused or lost): the provenance is uploaded again and the
+    /// report sent again, up to ``provenanceReuploads`` times.
     func report(_ outcome: StepOutcome, execution: String) async -> Ending {
-        let result = await RequesterRetry.run("execution \(execution): reporting \(outcome.status.rawValue)", logger: logger) {
-            try await session.nodeClient.report(execution: execution, ExecutionReport(outcome: outcome))
+        var reuploads = 0
+        var result: RequesterRetry.Result<ReportResponse>
+        while true {
+            result = await RequesterRetry.run("execution \(execution): reporting \(outcome.status.rawValue)", logger: logger) {
+                try await session.nodeClient.report(execution: execution, ExecutionReport(outcome: outcome))
+            }
+            guard case .refused(let error) = result, error.status == 422, reuploads < Self.provenanceReuploads else { break }
+            reuploads += 1
+            logger.warning("execution \(execution): the requester lacks its step (\(error.message)); uploading the provenance again")
+            await uploadProvenance(of: outcome, execution: execution)
         }
         switch result {
         case .done(let answer):

@@ -97,9 +97,11 @@ final class FakeWorker: Sendable {
         throw TestFailure("node \(node) got no assignment")
     }
 
-    /// Reports `outcome` for `assignment` (a success with one output per declared name by default).
-    func report(_ assignment: Assignment, _ outcome: StepOutcome? = nil) async throws -> Exchange {
-        let outcome = outcome ?? succeeded(assignment)
+    /// Reports `outcome` for `assignment` (by default a success with one output per declared
+    /// name, its signed step uploaded first: ``recordedSuccess(_:stdout:)``).
+    func report(_ assignment: Assignment, _ given: StepOutcome? = nil) async throws -> Exchange {
+        let outcome: StepOutcome
+        if let given { outcome = given } else { outcome = try await recordedSuccess(assignment) }
         let exchange = try await pool.send(
             "POST", PoolAPI.Path.report(assignment.execution), token: credential, json: ExecutionReport(outcome: outcome))
         if exchange.status == 200 { state.withLock { $0.running.removeAll { $0 == assignment.execution } } }
@@ -109,7 +111,37 @@ final class FakeWorker: Sendable {
     /// Forgets what it runs (a crash: the next heartbeat lists nothing).
     func forgetRunning() { state.withLock { $0.running = [] } }
 
-    /// A success for `assignment` with one output CID per declared output.
+    /// A success for `assignment` as a real worker reports it: the step and its attestation,
+    /// signed with this worker's key, are uploaded to the requester, and the outcome names them.
+    func recordedSuccess(_ assignment: Assignment, stdout: CID? = nil) async throws -> StepOutcome {
+        var outcome = succeeded(assignment, stdout: stdout)
+        let written = try signedStep(of: outcome, assignment)
+        try await upload(written)
+        outcome.step = written.step
+        outcome.attestation = written.attestation
+        return outcome
+    }
+
+    /// Uploads the provenance blocks of a written step (`POST /api/v1/blocks`).
+    func upload(_ written: ProvenanceWriter.Written) async throws {
+        let upload = try await pool.send(
+            "POST", PoolAPI.Path.blocks, token: credential, body: carBytes(roots: [written.step, written.attestation], blocks: written.blocks),
+            contentType: "application/vnd.ipld.car")
+        try upload.expect(200)
+    }
+
+    /// The signed step of `outcome` (not uploaded).
+    func signedStep(of outcome: StepOutcome, _ assignment: Assignment) throws -> ProvenanceWriter.Written {
+        let empty = Block(bytes: [], codec: .raw).cid
+        let step = Step(
+            recipe: assignment.step.recipeCID, outputs: outcome.outputs, stdout: outcome.stdout ?? empty, stderr: outcome.stderr ?? empty,
+            exitCode: outcome.exitCode ?? 0, node: node, job: assignment.step.jobID, task: assignment.step.taskID,
+            started: ProvenanceTime.now(), finished: ProvenanceTime.now())
+        return try ProvenanceWriter(sink: MemoryBlockstore(), index: MemoryProvenanceIndex(), identity: identity)
+            .write(recipe: assignment.step.recipe, step: step)
+    }
+
+    /// A success for `assignment` with one output CID per declared output, naming no step.
     func succeeded(_ assignment: Assignment, stdout: CID? = nil) -> StepOutcome {
         let step = assignment.step
         var outputs: [String: CID] = [:]

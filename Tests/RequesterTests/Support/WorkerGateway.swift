@@ -5,9 +5,10 @@ import IPLD
 import Logging
 
 /// A worker's trustless gateway for tests: `GatewayRoutes` over an in-memory store, behind the
-/// pool's peer token, on an ephemeral loopback port, counting what it serves.
+/// pool's peer token, on an ephemeral loopback port, counting what it serves; each answer waits
+/// `delay` first (a slow peer, so that concurrent fetches overlap).
 func withWorkerGateway<T: Sendable>(
-    store: MemoryBlockstore, peerToken: String, policy: any GatewayAccessPolicy = OpenAccess(),
+    store: MemoryBlockstore, peerToken: String, policy: any GatewayAccessPolicy = OpenAccess(), delay: Duration = .zero,
     _ body: @Sendable (_ url: String, _ counters: GatewayCounters) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "worker-gateway-test")
@@ -15,6 +16,7 @@ func withWorkerGateway<T: Sendable>(
     let counters = GatewayCounters()
     let router = Router()
     let peers = router.group().add(middleware: BearerTokenMiddleware(verifier: SharedTokenVerifier(peerToken)))
+        .add(middleware: DelayMiddleware(delay: delay))
     GatewayRoutes(source: store, policy: policy, metrics: counters).register(on: peers)
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let app = Application(
@@ -32,5 +34,15 @@ func withWorkerGateway<T: Sendable>(
             group.cancelAll()
             throw error
         }
+    }
+}
+
+/// Waits `delay` before passing a request on.
+struct DelayMiddleware<Context: RequestContext>: RouterMiddleware {
+    let delay: Duration
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if delay > .zero { try await Task.sleep(for: delay) }
+        return try await next(request, context)
     }
 }

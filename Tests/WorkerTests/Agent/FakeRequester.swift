@@ -29,6 +29,8 @@ final class FakeRequester: Sendable {
         var forgetNode = false
         /// Fail this many reports with 503 before accepting.
         var failReports = 0
+        /// Answer this many reports with 422 (the step block is not on the requester).
+        var lackStep = 0
         /// Answer reports with 409 (the lease was lost).
         var leaseLost = false
         var reportAttempts = 0
@@ -131,6 +133,11 @@ final class FakeRequester: Sendable {
                     state.failReports -= 1
                     return .serviceUnavailable
                 }
+                if state.lackStep > 0 {
+                    state.lackStep -= 1
+                    state.journal.append("report \(id) refused")
+                    return .unprocessableContent
+                }
                 if state.leaseLost { return .conflict }
                 state.reports[id, default: []].append(report)
                 state.journal.append("report \(id)")
@@ -141,6 +148,7 @@ final class FakeRequester: Sendable {
                 let duplicate = self.snapshot.reports[id]!.count > 1
                 return try Self.json(ReportResponse(recorded: true, duplicate: duplicate))
             case .conflict: return try Self.error(.conflict, "the lease expired")
+            case .unprocessableContent: return try Self.error(.unprocessableContent, "the step is not on the requester")
             default: return Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: "restarting")))
             }
         }

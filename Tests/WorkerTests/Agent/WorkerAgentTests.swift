@@ -102,6 +102,84 @@ import UnixFS
         #expect(world.requester.snapshot.journal.suffix(2) == ["report e1", "leave"])
     }
 
+    @Test func anInputThatIsNotHereAndHasNoProviderFailsTheStepWithoutRunningIt() async throws {
+        // What a claimant lacking a private input gets: the requester names no provider for it.
+        let world = try AgentWorld()
+        let events = EventLog()
+        let missing = Block(bytes: Array("held only by its owner".utf8), codec: .raw).cid
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(events),
+                logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["never"], inputs: ["secret": missing]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { $0.reports["e1"] != nil }
+            }
+        }
+        #expect(events.all.isEmpty)
+        let outcome = try #require(world.requester.snapshot.reports["e1"]?.first?.outcome)
+        #expect(outcome.status == .failed)
+        #expect(outcome.message?.contains("cannot fetch input 'secret' \(missing)") == true, "\(outcome)")
+        #expect(outcome.message?.contains("no provider was named") == true, "\(outcome)")
+    }
+
+    @Test func aReportRefusedForWantOfItsStepUploadsTheProvenanceAgain() async throws {
+        let world = try AgentWorld()
+        let repoOfAgent = Mutex<Repo?>(nil)
+        let identity = NodeIdentity.generate()
+        // A success with a real signed step in the agent's repository, as StepExecutor leaves one.
+        let runner = ScriptedRunner { assignment in
+            let output = Block(bytes: Array("result".utf8), codec: .raw), log = Block(bytes: [], codec: .raw)
+            let step = Step(
+                recipe: assignment.recipeCID, outputs: ["out": output.cid], stdout: log.cid, stderr: log.cid, exitCode: 0,
+                node: identity.didKey.string, job: assignment.jobID, task: assignment.taskID, started: ProvenanceTime.now(),
+                finished: ProvenanceTime.now())
+            do {
+                let written = try ProvenanceWriter(sink: MemoryBlockstore(), index: MemoryProvenanceIndex(), identity: identity)
+                    .write(recipe: assignment.recipe, step: step)
+                guard let repo = repoOfAgent.withLock({ $0 }) else { throw AgentTestFailure("no repository") }
+                try repo.write { writer in for block in written.blocks + [output, log] { try writer.put(block) } }
+                return StepOutcome(
+                    jobID: assignment.jobID, taskID: assignment.taskID, attempt: assignment.attempt, status: .succeeded, exitCode: 0,
+                    recipe: assignment.recipeCID, step: written.step, attestation: written.attestation, outputs: ["out": output.cid],
+                    stdout: log.cid, stderr: log.cid)
+            } catch {
+                return .unrecorded(assignment, status: .failed, reason: .internalError, message: "\(error)")
+            }
+        }
+        world.requester.update { $0.lackStep = 2 }
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: runner, logger: AgentWorld.logger)
+            repoOfAgent.withLock { $0 = agent.repo }
+            world.requester.queue(try world.assignment("e1", run: ["ok"]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { $0.reports["e1"] != nil }
+            }
+        }
+        let journal = world.requester.snapshot.journal.filter { $0.hasPrefix("upload") || $0.hasPrefix("report") }
+        #expect(journal == ["upload", "report e1 refused", "upload", "report e1 refused", "upload", "report e1"])
+        #expect(world.requester.snapshot.reports["e1"]?.first?.outcome.status == .succeeded)
+        #expect(world.requester.snapshot.uploads.count == 3)
+    }
+
+    @Test func aReportStillRefusedAfterAFewUploadsEndsTheExecution() async throws {
+        let world = try AgentWorld()
+        world.requester.update { $0.lackStep = 100 }
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(finishAfter: .zero),
+                logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["ok"]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { $0.reportAttempts >= AssignmentRunner.provenanceReuploads + 1 }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        #expect(world.requester.snapshot.reportAttempts == AssignmentRunner.provenanceReuploads + 1)
+        #expect(world.requester.snapshot.reports.isEmpty)
+    }
+
     @Test func theRequesterCancelsAnExecutionThroughTheHeartbeat() async throws {
         let world = try AgentWorld()
         let events = EventLog()

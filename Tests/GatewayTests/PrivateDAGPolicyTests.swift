@@ -3,7 +3,7 @@ import ShoalTesting
 import Testing
 import UnixFS
 
-@testable import Worker
+@testable import Gateway
 
 @Suite struct PrivateDAGPolicyTests {
     @Test func everyBlockOfAPrivateDAGIsWithheldUntilItIsPublicAgain() throws {
@@ -20,5 +20,20 @@ import UnixFS
         #expect(!policy.allows(root.v1))
         #expect(try policy.update(roots: [], from: store))
         #expect(policy.allows(root))
+    }
+
+    @Test func aRewalkWithholdsBlocksThatArrivedAfterTheRootWasMarked() throws {
+        let store = MemoryBlockstore()
+        let leaf = Block(bytes: Array("arrives later".utf8), codec: .raw)
+        let root = Block(bytes: PBNode(links: [PBLink(hash: leaf.cid, name: "x", tsize: 13)]).encoded(), codec: .dagPB)
+        let policy = PrivateDAGPolicy()
+        #expect(try policy.update(roots: [root.cid], from: store))  // nothing held yet: only the root is withheld
+        try store.put(root)
+        try store.put(leaf)
+        #expect(try !policy.update(roots: [root.cid], from: store))
+        #expect(policy.allows(leaf.cid))  // not walked again: the set did not change
+        #expect(try policy.update(roots: [root.cid], from: store, rewalk: true))
+        #expect(!policy.allows(leaf.cid))
+        #expect(!policy.allows(root.cid))
     }
 }
