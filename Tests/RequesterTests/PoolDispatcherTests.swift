@@ -13,7 +13,8 @@ import Testing
             let lost = FakeWorker(pool: pool)
             let rescuer = FakeWorker(pool: pool)
             try await lost.join(slots: 1, pins: [PinReport(cid: data.string, size: 1 << 20)])
-            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            // Alive until it holds the step (a loaded machine can take longer than the short lease).
+            let job = try await lost.heartbeating { try await pool.submitJob(oneTaskSpec(input: data)) }
             let first = try await lost.claimOne()
             #expect(first.step.attempt == 1)
             // `lost` stops heartbeating; a second node joins and keeps heartbeating.
@@ -44,7 +45,7 @@ import Testing
             let data = testBlock(67).cid
             let worker = FakeWorker(pool: pool)
             try await worker.join(slots: 2, pins: [PinReport(cid: data.string, size: 10)])
-            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let job = try await worker.heartbeating { try await pool.submitJob(oneTaskSpec(input: data)) }
             let first = try await worker.claimOne()
             // The claim's answer never reached the node: it heartbeats, listing nothing it runs.
             worker.forgetRunning()
@@ -61,7 +62,7 @@ import Testing
             let data = testBlock(62).cid
             let worker = FakeWorker(pool: pool)
             try await worker.join(slots: 1, pins: [PinReport(cid: data.string, size: 10)])
-            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let job = try await worker.heartbeating { try await pool.submitJob(oneTaskSpec(input: data)) }
             let first = try await worker.claimOne()
             try await pool.waitForStatus(job) { $0.tasks.first?.attempts == 2 }
             // Back from the dead: told to stop what it ran, then given the retry, which it loses too.
