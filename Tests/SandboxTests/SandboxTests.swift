@@ -193,6 +193,8 @@ struct SandboxTests {
         let process = try await Sandbox.start(spec)
         _ = try await waitForLauncher(withArgument: token)
         try await Task.sleep(for: .milliseconds(200))
+        // Its group exists while it runs (no launcher sweeps the group of a live one).
+        #expect(!CgroupFolders.groups(ofLauncher: process.launcherPID).isEmpty)
         let killed = ContinuousClock.now
         kill(process.launcherPID, SIGKILL)
         await #expect(throws: SandboxError.self) { try await process.result() }
