@@ -48,15 +48,16 @@ struct PoolRecoveryTests {
 
     // MARK: A worker killed mid-step
 
-    @Test func aWorkerKilledMidStepIsReplacedAndOnlyTheOtherNodesResultIsRecorded() async throws {
-        let pool = try LocalPool()
-        defer { pool.stop() }
-        try pool.folder.write("corpus.txt", text: "a\nb\nc\nd\n")
+    /// Pins a corpus of `lines` lines on two workers, submits a one-task job counting them whose
+    /// step prints `started`, sleeps 8 s, then writes the count and prints `finished`, and waits
+    /// until the step has started; returns the job id and the corpus CID.
+    static func startSlowCount(in pool: LocalPool, lines: Int) throws -> (job: String, corpus: String) {
+        try pool.folder.write("corpus.txt", text: (0..<lines).map { "line \($0)\n" }.joined())
         var corpus = ""
         for name in ["w1", "w2"] {  // the dataset is pinned on both
             try pool.addWorker(name) { corpus = try $0.run(["add", "-Q", pool.folder.file("corpus.txt")]).line }
         }
-        let spec = try Self.writeSpec(pool, corpus: corpus, tasks: """
+        let spec = try writeSpec(pool, corpus: corpus, tasks: """
               - id: count
                 tool: tool
                 run: [sh, step.sh]
@@ -68,6 +69,13 @@ struct PoolRecoveryTests {
         try waitUntil("the step starts", seconds: 120) {
             try pool.client.run(["job", "logs", job, "count"]).stdout.contains("started")
         }
+        return (job, corpus)
+    }
+
+    @Test func aWorkerKilledMidStepIsReplacedAndOnlyTheOtherNodesResultIsRecorded() async throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        let (job, corpus) = try Self.startSlowCount(in: pool, lines: 4)
         let running = try pool.task("count", of: job)
         #expect(running["state"] as? String == "running")
         let victim = try #require(pool.workers.first { $0.id == running["node"] as? String })
@@ -220,23 +228,7 @@ struct PoolRecoveryTests {
     @Test func aWorkerThatDiesWhileTheRequesterIsDownRejoinsAndItsStepRunsAgain() throws {
         let pool = try LocalPool()
         defer { pool.stop() }
-        try pool.folder.write("corpus.txt", text: "a\nb\n")
-        var corpus = ""
-        for name in ["w1", "w2"] {
-            try pool.addWorker(name) { corpus = try $0.run(["add", "-Q", pool.folder.file("corpus.txt")]).line }
-        }
-        let spec = try Self.writeSpec(pool, corpus: corpus, tasks: """
-              - id: count
-                tool: tool
-                run: [sh, step.sh]
-                inputs: {corpus: {from: inputs.corpus}}
-                outputs: [out]
-                locality: required
-            """, tool: "echo started\nsleep 8\nwc -l < /inputs/corpus > /outputs/out/lines\n")
-        let job = try pool.submit(spec)
-        try waitUntil("the step starts", seconds: 120) {
-            try pool.client.run(["job", "logs", job, "count"]).stdout.contains("started")
-        }
+        let job = try Self.startSlowCount(in: pool, lines: 2).job
         let victim = try #require(pool.workers.first { $0.id == (try? pool.task("count", of: job))?["node"] as? String })
         let journal = victim.home + "/agent/executions"
         #expect(Self.entries(journal).count == 1)
