@@ -27,6 +27,9 @@ enum ExecutionEnding: Sendable {
 final class ExecutionBoard: Sendable {
     private struct State {
         var waiters: [String: CheckedContinuation<ExecutionEnding, Never>] = [:]
+        /// Waits in progress per execution, registered or not: only those can take a
+        /// cancellation that comes before their waiter registers.
+        var inProgress: [String: Int] = [:]
         var cancelledEarly: Set<String> = []
         var interrupted = false
     }
@@ -35,8 +38,20 @@ final class ExecutionBoard: Sendable {
 
     /// Waits for execution `id` to end. `check` runs once the waiter is registered: it looks
     /// the execution up in the store and completes it if it already ended.
+    ///
+    /// A cancellation is remembered only while a wait for `id` is in progress (it may come
+    /// before the waiter registers) and is dropped when the wait returns, so one that comes as
+    /// or after the execution ends leaves nothing behind.
     func wait(_ id: String, check: @Sendable () -> Void) async -> ExecutionEnding {
-        await withTaskCancellationHandler {
+        state.withLock { $0.inProgress[id, default: 0] += 1 }
+        defer {
+            state.withLock { state in
+                let left = (state.inProgress[id] ?? 1) - 1
+                state.inProgress[id] = left > 0 ? left : nil
+                if left <= 0 { state.cancelledEarly.remove(id) }
+            }
+        }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ExecutionEnding, Never>) in
                 let now: ExecutionEnding? = state.withLock { state in
                     if state.interrupted { return .interrupted }
@@ -49,7 +64,7 @@ final class ExecutionBoard: Sendable {
         } onCancel: {
             let waiter = state.withLock { state -> CheckedContinuation<ExecutionEnding, Never>? in
                 if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
-                state.cancelledEarly.insert(id)
+                if state.inProgress[id] != nil { state.cancelledEarly.insert(id) }
                 return nil
             }
             waiter?.resume(returning: .cancelled)
@@ -76,4 +91,8 @@ final class ExecutionBoard: Sendable {
 
     /// How many dispatchers are waiting (metrics and tests).
     var waiting: Int { state.withLock { $0.waiters.count } }
+
+    /// How many cancellations are kept for waits that have not registered yet (tests: none may
+    /// outlive its wait).
+    var leftovers: Int { state.withLock { $0.cancelledEarly.count } }
 }
