@@ -5,6 +5,12 @@ import Synchronization
 
 /// The resolved specs of the jobs the pool runs, decoded once and kept: placement reads each
 /// task's resources, locality, constraints and retries on every pass.
+///
+/// Only the jobs a drive runs are kept: ``open(_:)`` when the drive starts, ``forget(_:)`` when
+/// it stops, however it stops (the job succeeded, failed or was cancelled, the drive failed, or
+/// the requester is shutting down). A lookup for any other job (a late claim or placement pass
+/// that read an execution just before its job ended) is answered from the store without being
+/// kept, so nothing of an ended job stays in memory.
 final class JobCatalog: Sendable {
     struct Entry: Sendable {
         var job: JobRecord
@@ -12,7 +18,12 @@ final class JobCatalog: Sendable {
     }
 
     let store: JobStore
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        /// The jobs being driven.
+        var open: Set<String> = []
+        var entries: [String: Entry] = [:]
+    }
+    private let state = Mutex(State())
 
     init(store: JobStore) {
         self.store = store
@@ -20,11 +31,18 @@ final class JobCatalog: Sendable {
 
     /// The job's record (as first read) and its spec.
     func entry(_ job: String) throws -> Entry {
-        if let entry = entries.withLock({ $0[job] }) { return entry }
+        if let entry = state.withLock({ $0.entries[job] }) { return entry }
         let record = try store.job(job)
         let entry = Entry(job: record, spec: try StoredSpec.decode(record.spec, job: job))
-        entries.withLock { $0[job] = entry }
+        state.withLock { state in
+            if state.open.contains(job) { state.entries[job] = entry }
+        }
         return entry
+    }
+
+    /// Starts keeping the entry of a job a drive runs.
+    func open(_ job: String) {
+        _ = state.withLock { $0.open.insert(job) }
     }
 
     /// The spec of one task.
@@ -47,8 +65,17 @@ final class JobCatalog: Sendable {
         return names
     }
 
-    /// Forgets a job that ended.
+    /// Whether the job's entry is kept (tests: nothing of an ended job may stay).
+    func holds(_ job: String) -> Bool { state.withLock { $0.entries[job] != nil || $0.open.contains(job) } }
+
+    /// How many jobs are open or have an entry kept.
+    var count: Int { state.withLock { $0.open.union($0.entries.keys).count } }
+
+    /// Forgets a job whose drive stopped, and stops keeping its entry.
     func forget(_ job: String) {
-        _ = entries.withLock { $0.removeValue(forKey: job) }
+        state.withLock { state in
+            state.open.remove(job)
+            state.entries[job] = nil
+        }
     }
 }

@@ -52,12 +52,16 @@ final class JobSupervisor: Service, Sendable {
     /// Whether a drive runs the job now.
     func isDriving(_ job: String) -> Bool { drives.withLock { $0[job] != nil } }
 
+    /// How many drives run now.
+    var driveCount: Int { drives.withLock { $0.count } }
+
     func run() async throws {
         for job in try store.unfinishedJobs() { continuation.yield(job.id) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for await job in incoming {
                     guard !isDriving(job) else { continue }
+                    catalog.open(job)
                     let drive = Task { [store, dispatcher, configuration, events] in
                         try await JobCoordinator(
                             store: store, dispatcher: dispatcher, concurrency: configuration.jobConcurrency,
@@ -76,12 +80,14 @@ final class JobSupervisor: Service, Sendable {
 
     private func follow(_ job: String, _ drive: Task<JobRecord, any Error>) async {
         defer {
+            // However the drive stopped, nothing of the job stays in memory: a drive that
+            // failed or was interrupted is started afresh (from the store) by the next start.
             drives.withLock { _ = $0.removeValue(forKey: job) }
+            catalog.forget(job)
             events.ring(job)
         }
         do {
             let record = try await withTaskCancellationHandler { try await drive.value } onCancel: { drive.cancel() }
-            catalog.forget(job)
             configuration.logger.info("job \(job) \(record.state.rawValue)\(record.reason.map { ": \($0)" } ?? "")")
         } catch is DispatchInterrupted {
             configuration.logger.info("job \(job) left running for the next start")
