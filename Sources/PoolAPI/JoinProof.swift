@@ -36,10 +36,11 @@ public struct JoinChallenge: Codable, Sendable, Hashable {
 /// A node key's answer to a ``JoinChallenge``, carried by ``JoinRequest/proof``.
 ///
 /// The signature is Ed25519 by the key the joining did:key encodes, over
-/// ``message(requester:nonce:node:url:)``. It binds the node, its gateway URL (where peers and the
-/// requester will fetch its blocks: a proof cannot be reused to point the node's name at another
-/// address), the requester and the nonce. Labels, capacity and pins are not signed: they are
-/// claims any holder of the worker token may make for its own node, and a proof cannot be lifted
+/// ``message(requester:nonce:join:)``. It binds the node, its capacity and labels (what the
+/// scheduler places steps by: a proof cannot be replayed, or the join altered on the way, to
+/// claim other resources or labels such as `region=eu` for the node's name), its gateway URL
+/// (where peers and the requester will fetch its blocks), the requester and the nonce. Pins are
+/// not signed: the node reports them again with every heartbeat, and a proof cannot be lifted
 /// into another join because its nonce is spent by the join that carried it.
 public struct JoinProof: Codable, Sendable, Hashable {
     /// The nonce of the ``JoinChallenge`` this answers.
@@ -54,17 +55,47 @@ public struct JoinProof: Codable, Sendable, Hashable {
 
     /// The first line of every signed join message: a domain separator, so a join signature can
     /// never be taken for (or made from) a signature of anything else the node key signs (step
-    /// CIDs, attestations), and a version for the format.
-    public static let domain = "shoal-node-join/1"
+    /// CIDs, attestations), and a version for the format (2: capacity and labels are signed).
+    public static let domain = "shoal-node-join/2"
 
-    /// The exact bytes a node signs to join: UTF-8 lines `shoal-node-join/1`, `requester <did>`,
-    /// `nonce <nonce>`, `node <did>`, `url <url>`, each ending in a newline.
+    /// The exact bytes a node signs to join: UTF-8 lines `shoal-node-join/2`, `requester <did>`,
+    /// `nonce <nonce>`, `node <did>`, `capacity slots=<n> milliCPU=<n> memory=<n> disk=<n>`,
+    /// `labels <key>=<value>,…` and `url <url>`, each ending in a newline.
     ///
-    /// The fields come in a fixed order with fixed labels; the dids and the nonce cannot hold a
+    /// The fields come in a fixed order with fixed labels. Labels are sorted by key, and every
+    /// key and value is percent-encoded (UTF-8; only `A–Z a–z 0–9 - . _ ~` stay as they are), so
+    /// no label can hold a `=`, `,` or newline of the format. The dids and the nonce cannot hold a
     /// newline and the free-form url comes last (the requester refuses a url with a control
     /// character), so two different joins never share a message.
-    public static func message(requester: String, nonce: String, node: String, url: String) -> [UInt8] {
-        Array("\(domain)\nrequester \(requester)\nnonce \(nonce)\nnode \(node)\nurl \(url)\n".utf8)
+    public static func message(requester: String, nonce: String, join: JoinRequest) -> [UInt8] {
+        let capacity = join.capacity
+        let labels = join.labels.map { (key: percentEncoded($0.key), value: percentEncoded($0.value)) }
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return Array("""
+            \(domain)
+            requester \(requester)
+            nonce \(nonce)
+            node \(join.node)
+            capacity slots=\(capacity.slots) milliCPU=\(capacity.milliCPU) memory=\(capacity.memory) disk=\(capacity.disk)
+            labels \(labels)
+            url \(join.url)
+
+            """.utf8)
+    }
+
+    /// `text` with every UTF-8 byte outside `A–Z a–z 0–9 - . _ ~` written as `%XX`.
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
     }
 
     /// The signature bytes, or `nil` when ``signature`` is not base64 of 64 bytes.
@@ -85,7 +116,7 @@ extension JoinRequest {
         guard identity.didKey.string == node else {
             throw ProvenanceError(.invalidDIDKey, "the join names \(node) but the key is \(identity.didKey)")
         }
-        let message = JoinProof.message(requester: challenge.requester, nonce: challenge.nonce, node: node, url: url)
+        let message = JoinProof.message(requester: challenge.requester, nonce: challenge.nonce, join: self)
         let signature = try identity.signature(for: message)
         proof = JoinProof(nonce: challenge.nonce, signature: Data(signature).base64EncodedString())
     }

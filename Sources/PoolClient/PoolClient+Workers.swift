@@ -20,7 +20,9 @@ extension PoolClient {
     /// Asks for a challenge, signs `request` with the node key and joins.
     ///
     /// A refused proof (401) is tried once more with a new challenge: the requester forgets its
-    /// nonces when it restarts, which may happen between the two calls.
+    /// nonces when it restarts, which may happen between the two calls. A challenge refused with
+    /// 429 (the token holds too many unanswered ones: many nodes sharing it join at once) is
+    /// asked for again after a short backoff, up to ten times.
     ///
     /// - Throws: ``PoolClientError`` from either call; ``Provenance/ProvenanceError`` when
     ///   `identity` is not the node `request` names.
@@ -28,13 +30,28 @@ extension PoolClient {
         var attempt = 0
         while true {
             attempt += 1
-            let signed = try request.signed(with: identity, challenge: try await joinChallenge())
+            let signed = try request.signed(with: identity, challenge: try await challengeWhenAllowed())
             do {
                 return try await join(signed)
             } catch let error as PoolClientError where error.code == .unauthorized && attempt == 1 {
                 continue
             }
         }
+    }
+
+    /// A challenge, asked for again (backing off from 100 ms, doubling up to 2 s) while the
+    /// requester answers 429, up to ten times.
+    private func challengeWhenAllowed() async throws -> JoinChallenge {
+        var delay = Duration.milliseconds(100)
+        for _ in 1..<10 {
+            do {
+                return try await joinChallenge()
+            } catch let error as PoolClientError where error.code == .tooManyRequests {
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+        return try await joinChallenge()
     }
 
     /// `POST /api/v1/nodes/{node}/heartbeat` (node credential): renews leases, reports changes.

@@ -25,6 +25,9 @@ public struct PoolClientError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let conflict = Code("conflict")
         /// 413: the body is over the requester's size limit.
         public static let tooLarge = Code("too large")
+        /// 429: asked too often (a token holding too many unanswered join challenges); retrying
+        /// later helps.
+        public static let tooManyRequests = Code("too many requests")
         /// Another 4xx status.
         public static let rejected = Code("rejected")
         /// A 5xx status: the requester failed; retrying may help.
@@ -67,13 +70,14 @@ public struct PoolClientError: Error, Sendable, Hashable, CustomStringConvertibl
         case 404: .notFound
         case 409: .conflict
         case 413: .tooLarge
+        case 429: .tooManyRequests
         case 500...: .serverError
         default: .rejected
         }
     }
 
-    /// Whether trying again later may succeed (no answer, or a server error).
-    public var isTransient: Bool { code == .unreachable || code == .serverError }
+    /// Whether trying again later may succeed (no answer, a server error, or a 429).
+    public var isTransient: Bool { code == .unreachable || code == .serverError || code == .tooManyRequests }
 
     public var description: String {
         var text = route.map { "\($0): " } ?? ""

@@ -81,7 +81,9 @@ public final class Requester: Sendable {
         store = try JobStore(home: home)
         identity = try NodeIdentity.loadOrCreate(home: home)
         tokens = try TokenAuthority(store: store, home: home)
-        joinChallenges = JoinChallenges(requester: identity.didKey.string, lifetime: configuration.joinChallengeLifetime)
+        joinChallenges = JoinChallenges(
+            requester: identity.didKey.string, lifetime: configuration.joinChallengeLifetime,
+            perToken: configuration.joinChallengesPerToken)
         try tokens.ensureAdminToken(home: home)
         logs = try LogStore(folder: home + "/pool/logs", maxBytes: configuration.limits.logFile)
         catalog = JobCatalog(store: store)
@@ -296,6 +298,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case 404: .notFound
         case 409: .conflict
         case 413: .tooLarge
+        case 429: .tooManyRequests
         case 503: .unavailable
         default: .internalError
         }

@@ -46,6 +46,9 @@ public struct RequesterConfiguration: Sendable {
     /// How long a join challenge (the nonce a joining node signs with its key) stays valid.
     /// Workers sign it at once; the lifetime only has to cover one round trip.
     public var joinChallengeLifetime: Duration = .seconds(60)
+    /// Join challenges one bearer token may hold unanswered; more are refused (429) until one is
+    /// answered or expires, so a token holder asking in a loop cannot crowd out other joins.
+    public var joinChallengesPerToken = 8
     /// How often workers are asked to heartbeat.
     public var heartbeat: Duration = .seconds(5)
     /// How long a `preferred` task waits for a busy node holding its inputs.

@@ -35,6 +35,8 @@ public struct RequesterError: Error, Sendable, Hashable, CustomStringConvertible
         public static let unprocessable = Code("unprocessable", 422)
         /// The body is over its size limit (413).
         public static let tooLarge = Code("too large", 413)
+        /// The caller asked for too much at once (a token holding too many join challenges) (429).
+        public static let tooManyRequests = Code("too many requests", 429)
         /// The requester is shutting down (503).
         public static let unavailable = Code("unavailable", 503)
         /// Something failed on the requester's side (500).

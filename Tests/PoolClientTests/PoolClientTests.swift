@@ -129,7 +129,7 @@ import Testing
             let join = try PoolAPI.decoder.decode(JoinRequest.self, from: Data(request.body))
             guard let proof = join.proof, let signature = proof.signatureBytes,
                   try DIDKey(join.node).isValidSignature(
-                      signature, for: JoinProof.message(requester: requester, nonce: proof.nonce, node: join.node, url: join.url))
+                      signature, for: JoinProof.message(requester: requester, nonce: proof.nonce, join: join))
             else { return try failure(.badRequest, "unsigned") }
             // The first nonce is refused, as after a requester restart between the two calls.
             if proof.nonce == "n1" { return try failure(.unauthorized, "the join proof's nonce is unknown") }
@@ -141,6 +141,32 @@ import Testing
         }
         #expect(response.credential == "c-n2")
         #expect(recorder.all.map(\.path) == ["/api/v1/nodes/challenge", "/api/v1/nodes/join", "/api/v1/nodes/challenge", "/api/v1/nodes/join"])
+    }
+
+    @Test func aChallengeRefusedWith429IsAskedForAgainAfterABackoff() async throws {
+        let recorder = Recorder()
+        let router = Router()
+        let node = NodeIdentity.generate()
+        let requester = NodeIdentity.generate().didKey.string
+        let asked = Mutex(0)
+        router.on(.post, "/api/v1/nodes/challenge", recorder: recorder) { _ in
+            let n = asked.withLock { $0 += 1; return $0 }
+            // Many nodes sharing the token join at once: the first two asks find its slots full.
+            if n <= 2 { return try failure(.tooManyRequests, "this token has 8 join challenges outstanding") }
+            return try json(JoinChallenge(nonce: "n\(n)", requester: requester, expires: Self.created))
+        }
+        router.on(.post, "/api/v1/nodes/join", recorder: recorder) { request in
+            let join = try PoolAPI.decoder.decode(JoinRequest.self, from: Data(request.body))
+            return try json(JoinResponse(node: join.node, credential: "c-\(join.proof?.nonce ?? "")", peerToken: "p", heartbeatSeconds: 1, leaseSeconds: 9))
+        }
+        let join = JoinRequest(node: node.didKey.string, url: "http://127.0.0.1:9", capacity: Capacity(slots: 1, milliCPU: 0, memory: 0, disk: 0))
+        let response = try await withServer(router) { url in
+            try await withClient(url) { client in try await client.join(join, signingWith: node) }
+        }
+        #expect(response.credential == "c-n3")
+        #expect(recorder.all.map(\.path) == Array(repeating: "/api/v1/nodes/challenge", count: 3) + ["/api/v1/nodes/join"])
+        #expect(PoolClientError(.tooManyRequests, "x", status: 429).isTransient)
+        #expect(PoolClientError.code(forStatus: 429) == .tooManyRequests)
     }
 
     @Test func claimLongPollsAndTreats204AsNothing() async throws {

@@ -57,6 +57,27 @@ import Testing
         }
     }
 
+    @Test func aProofWhoseCapacityOrLabelsWereChangedIsRefused() async throws {
+        try await TestPool.with { pool in
+            let token = try await pool.token(.worker)
+            let node = FakeWorker(pool: pool)
+            try await node.join(labels: ["region": "us"], token: token)
+            // A genuine proof, lifted into a join that claims more slots or another region.
+            var bigger = try await node.signedJoin(slots: 1, labels: ["region": "us"], token: token)
+            bigger.capacity.slots = 64
+            var relabelled = try await node.signedJoin(slots: 1, labels: ["region": "us"], token: token)
+            relabelled.labels["region"] = "eu"
+            for tampered in [bigger, relabelled] {
+                let refused = try await pool.send("POST", PoolAPI.Path.join, token: token, json: tampered)
+                #expect(refused.status == 401, "\(refused.text)")
+                #expect(refused.error?.error.contains("capacity and labels") == true, "\(refused.text)")
+            }
+            #expect(try await Self.credentialWorks(node, pool))
+            let listed = try #require(try await Self.nodes(pool).first)
+            #expect(listed.labels == ["region": "us"] && listed.capacity.slots == 1)
+        }
+    }
+
     @Test func aProofForAnotherRequesterIsRefused() async throws {
         try await TestPool.with { pool in
             let token = try await pool.token(.worker)
@@ -170,23 +191,73 @@ import Testing
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let join = JoinRequest(node: node.didKey.string, url: "http://127.0.0.1:9", capacity: Capacity(slots: 1, milliCPU: 0, memory: 0, disk: 0))
 
-        let challenge = table.issue(now: start)
+        let challenge = try table.issue(for: "t", now: start)
         #expect(challenge.expires == start + 60)
         #expect(challenge.nonce.count == 43 && !challenge.nonce.contains { "+/=".contains($0) })
         let signed = try join.signed(with: node, challenge: challenge)
         try table.verify(signed, node: node.didKey, now: start + 59)
         #expect(throws: RequesterError.self) { try table.verify(signed, node: node.didKey, now: start + 59) }
 
-        let late = try join.signed(with: node, challenge: table.issue(now: start))
+        let late = try join.signed(with: node, challenge: table.issue(for: "t", now: start))
         #expect(throws: RequesterError.self) { try table.verify(late, node: node.didKey, now: start + 60) }
         #expect(table.outstanding(now: start + 60) == 0)
+    }
+
+    @Test func aTokenGetsAtMostAFewOutstandingChallengesOverHTTP() async throws {
+        try await TestPool.with(configure: { $0.joinChallengesPerToken = 3 }) { pool in
+            let flooder = try await pool.token(.worker)
+            let honest = try await pool.token(.worker)
+            let node = FakeWorker(pool: pool)
+            var issued: [JoinChallenge] = []
+            for _ in 0..<3 { issued.append(try await node.challenge(token: flooder)) }
+            let refused = try await pool.send("POST", PoolAPI.Path.challenge, token: flooder)
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(refused.error?.error.contains("3 join challenges outstanding") == true, "\(refused.text)")
+            // Another token's joins are not delayed by the flood.
+            let other = FakeWorker(pool: pool)
+            try await other.join(token: honest)
+            #expect(try await Self.credentialWorks(other, pool))
+            // The challenges already issued still work (none was dropped), and a join that
+            // answers one frees its slot.
+            let join = try Self.join(node).signed(with: node.identity, challenge: issued[0])
+            try (try await pool.send("POST", PoolAPI.Path.join, token: flooder, json: join)).expect(200)
+            try (try await pool.send("POST", PoolAPI.Path.challenge, token: flooder)).expect(200)
+            #expect(try await pool.send("POST", PoolAPI.Path.challenge, token: flooder).status == 429)
+        }
+    }
+
+    @Test func aTokensOutstandingChallengesAreBoundedAndFreedBySpendingOrExpiry() throws {
+        let node = NodeIdentity.generate()
+        let table = JoinChallenges(requester: NodeIdentity.generate().didKey.string, lifetime: .seconds(60), perToken: 2)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = try table.issue(for: "A", now: start)
+        _ = try table.issue(for: "A", now: start + 1)
+        #expect(throws: RequesterError.self) { try table.issue(for: "A", now: start + 2) }
+        do {
+            _ = try table.issue(for: "A", now: start + 2)
+        } catch let error as RequesterError {
+            #expect(error.code == .tooManyRequests)
+            #expect(error.message.contains("2 join challenges outstanding"))
+        }
+        // Other tokens are not affected; the refused request dropped nothing of A's.
+        _ = try table.issue(for: "B", now: start + 2)
+        #expect(table.outstanding(now: start + 2) == 3)
+        // Spending one frees a slot.
+        let join = JoinRequest(node: node.didKey.string, url: "http://127.0.0.1:9", capacity: Capacity(slots: 1, milliCPU: 0, memory: 0, disk: 0))
+        try table.verify(try join.signed(with: node, challenge: first), node: node.didKey, now: start + 3)
+        _ = try table.issue(for: "A", now: start + 3)
+        #expect(throws: RequesterError.self) { try table.issue(for: "A", now: start + 3) }
+        // Expiry frees them all.
+        _ = try table.issue(for: "A", now: start + 63)
+        _ = try table.issue(for: "A", now: start + 63)
+        #expect(table.outstanding(now: start + 63) == 2)
     }
 
     @Test func theTableKeepsAtMostItsCapacityDroppingTheOldest() throws {
         let node = NodeIdentity.generate()
         let table = JoinChallenges(requester: NodeIdentity.generate().didKey.string, lifetime: .seconds(60), capacity: 3)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let challenges = (0..<5).map { table.issue(now: start + Double($0)) }
+        let challenges = try (0..<5).map { try table.issue(for: "t\($0)", now: start + Double($0)) }
         #expect(table.outstanding(now: start + 5) == 3)
         #expect(Set(challenges.map(\.nonce)).count == 5)
         let join = JoinRequest(node: node.didKey.string, url: "http://127.0.0.1:9", capacity: Capacity(slots: 1, milliCPU: 0, memory: 0, disk: 0))

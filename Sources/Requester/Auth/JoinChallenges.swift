@@ -13,42 +13,71 @@ import Synchronization
 ///
 /// Nonces live in memory only: a restart forgets them, which kills every proof made before it
 /// (the agent asks for a new challenge on each join). Each nonce is accepted once and only until
-/// it expires. The table holds at most ``capacity`` outstanding nonces, dropping the oldest, so a
-/// worker-token holder asking for challenges in a loop cannot grow it without bound.
+/// it expires.
+///
+/// Asking for challenges costs the caller nothing, so the table is bounded twice. Each token
+/// (the bearer token that asked) has at most ``perToken`` outstanding nonces: past that,
+/// ``issue(for:now:)`` refuses with 429 until one is answered or expires, so a token holder
+/// asking in a loop cannot push out the nonces other tokens' nodes are about to answer (nor its
+/// own, already issued). And the whole table holds at most ``capacity`` nonces, dropping the
+/// oldest, which only many tokens at once could reach.
 final class JoinChallenges: Sendable {
     /// How long a nonce may wait for its join.
     let lifetime: Duration
     /// Outstanding nonces kept at most.
     let capacity: Int
+    /// Outstanding nonces one token may hold.
+    let perToken: Int
     /// The requester's did:key, which the signed message names.
     let requester: String
 
     private struct Table {
-        /// Nonce → expiry.
-        var expiry: [String: Date] = [:]
+        /// Nonce → expiry and the token that asked for it.
+        var entries: [String: (expires: Date, token: String)] = [:]
+        /// Outstanding nonces per token.
+        var counts: [String: Int] = [:]
         /// Nonces in issue order (every nonce has the same lifetime, so also in expiry order);
         /// may still name nonces already used.
         var order: [String] = []
+
+        /// Removes an outstanding nonce; its entry, if it was there.
+        mutating func remove(_ nonce: String) -> (expires: Date, token: String)? {
+            guard let entry = entries.removeValue(forKey: nonce) else { return nil }
+            let left = (counts[entry.token] ?? 1) - 1
+            counts[entry.token] = left > 0 ? left : nil
+            return entry
+        }
     }
     private let table = Mutex(Table())
 
-    init(requester: String, lifetime: Duration, capacity: Int = 10_000) {
+    init(requester: String, lifetime: Duration, capacity: Int = 10_000, perToken: Int = 8) {
         self.requester = requester
         self.lifetime = lifetime
         self.capacity = max(1, capacity)
+        self.perToken = max(1, perToken)
     }
 
-    /// A new single-use challenge.
-    func issue(now: Date = Date()) -> JoinChallenge {
+    /// A new single-use challenge for the bearer token `token` (its id).
+    ///
+    /// - Throws: ``RequesterError/Code/tooManyRequests`` (429) when `token` already has
+    ///   ``perToken`` outstanding nonces.
+    func issue(for token: String, now: Date = Date()) throws -> JoinChallenge {
         var generator = SystemRandomNumberGenerator()  // getrandom(2): cryptographically secure
         let bytes = (0..<32).map { _ in UInt8.random(in: 0 ... .max, using: &generator) }
         let nonce = Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         let expires = now + lifetime.timeInterval
-        table.withLock { table in
+        let (perToken, lifetime) = (self.perToken, self.lifetime)
+        try table.withLock { table in
+            Self.prune(&table, now: now, keeping: capacity)
+            if let held = table.counts[token], held >= perToken {
+                throw RequesterError(.tooManyRequests,
+                    "this token has \(held) join challenges outstanding (at most \(perToken)): join with one of them, or ask again when one expires (they live \(lifetime))")
+            }
             Self.prune(&table, now: now, keeping: capacity - 1)
-            table.expiry[nonce] = expires
+            table.entries[nonce] = (expires, token)
+            table.counts[token, default: 0] += 1
             table.order.append(nonce)
         }
         return JoinChallenge(nonce: nonce, requester: requester, expires: expires)
@@ -58,7 +87,7 @@ final class JoinChallenges: Sendable {
     func outstanding(now: Date = Date()) -> Int {
         table.withLock { table in
             Self.prune(&table, now: now, keeping: capacity)
-            return table.expiry.count
+            return table.entries.count
         }
     }
 
@@ -82,10 +111,10 @@ final class JoinChallenges: Sendable {
             throw RequesterError(.unauthorized,
                 "the join proof's nonce is unknown, expired or already used; ask POST \(PoolAPI.Path.challenge) for a new one")
         }
-        let message = JoinProof.message(requester: requester, nonce: proof.nonce, node: join.node, url: join.url)
+        let message = JoinProof.message(requester: requester, nonce: proof.nonce, join: join)
         guard node.isValidSignature(signature, for: message) else {
             throw RequesterError(.unauthorized,
-                "the join proof is not a signature by the key of \(join.node) over this requester's nonce and url \(join.url)")
+                "the join proof is not a signature by the key of \(join.node) over this requester's nonce and the join's url, capacity and labels (\(JoinProof.domain))")
         }
         guard spend(proof.nonce, now: now) else {
             throw RequesterError(.unauthorized, "the join proof's nonce was already used")
@@ -93,14 +122,14 @@ final class JoinChallenges: Sendable {
     }
 
     private func isOutstanding(_ nonce: String, now: Date) -> Bool {
-        table.withLock { table in table.expiry[nonce].map { now < $0 } ?? false }
+        table.withLock { table in table.entries[nonce].map { now < $0.expires } ?? false }
     }
 
     /// Removes `nonce`; whether it was outstanding.
     private func spend(_ nonce: String, now: Date) -> Bool {
         table.withLock { table in
-            guard let expires = table.expiry.removeValue(forKey: nonce) else { return false }
-            return now < expires
+            guard let entry = table.remove(nonce) else { return false }
+            return now < entry.expires
         }
     }
 
@@ -108,18 +137,18 @@ final class JoinChallenges: Sendable {
     private static func prune(_ table: inout Table, now: Date, keeping: Int) {
         var drop = 0
         for nonce in table.order {
-            guard let expires = table.expiry[nonce] else {
+            guard let entry = table.entries[nonce] else {
                 drop += 1  // already used
                 continue
             }
-            guard expires <= now || table.expiry.count > keeping else { break }
-            table.expiry[nonce] = nil
+            guard entry.expires <= now || table.entries.count > keeping else { break }
+            _ = table.remove(nonce)
             drop += 1
         }
         if drop > 0 { table.order.removeFirst(drop) }
         // Used nonces behind a live one wait for it to expire; compact when they pile up.
-        if table.order.count > 2 * max(keeping, table.expiry.count) + 64 {
-            table.order.removeAll { table.expiry[$0] == nil }
+        if table.order.count > 2 * max(keeping, table.entries.count) + 64 {
+            table.order.removeAll { table.entries[$0] == nil }
         }
     }
 }

@@ -11,8 +11,8 @@ import Provenance
 extension RequesterRoutes {
     /// A single-use nonce for the next join to sign (see ``JoinChallenges``).
     func joinChallenge(_ context: RequesterContext) throws -> Response {
-        _ = try context.authentication.require([.worker, .admin])
-        return try JSONResponse.make(requester.joinChallenges.issue())
+        let principal = try context.authentication.require([.worker, .admin])
+        return try JSONResponse.make(try requester.joinChallenges.issue(for: principal.tokenID ?? principal.role.rawValue))
     }
 
     /// Joins (or joins again) the node the body names, once its proof shows the caller holds

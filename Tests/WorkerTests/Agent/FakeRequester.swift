@@ -78,7 +78,7 @@ final class FakeRequester: Sendable {
             // Checked like the real requester: the node key signed one of our nonces, used once.
             guard let proof = join.proof, let signature = proof.signatureBytes, let node = try? DIDKey(join.node),
                   node.isValidSignature(
-                      signature, for: JoinProof.message(requester: Self.identity, nonce: proof.nonce, node: join.node, url: join.url)),
+                      signature, for: JoinProof.message(requester: Self.identity, nonce: proof.nonce, join: join)),
                   self.update({ $0.nonces.remove(proof.nonce) != nil })
             else { return try Self.error(.unauthorized, "no valid proof of the node key") }
             let abandon = self.update { state in
