@@ -113,7 +113,8 @@ public final class JobStore: Sendable {
         public static let poolTokens = "v5 pool tokens"
         public static let poolNodes = "v6 pool nodes and pins"
         public static let poolExecutions = "v7 pool executions and leases"
-        public static let all = [jobs, tasks, events, provenance, poolTokens, poolNodes, poolExecutions]
+        public static let poolTokenIssuer = "v8 pool token issuer"
+        public static let all = [jobs, tasks, events, provenance, poolTokens, poolNodes, poolExecutions, poolTokenIssuer]
     }
 
     /// The schema as named migrations, each run in its own transaction.

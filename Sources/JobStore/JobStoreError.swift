@@ -21,6 +21,8 @@ public struct JobStoreError: Error, Sendable, Equatable, CustomStringConvertible
         public static let corruptRecord = Code("corrupt record")
         /// The job is being driven by another process.
         public static let busy = Code("busy")
+        /// A record given to the store is not what the call takes (a token that is not a node credential).
+        public static let invalidArgument = Code("invalid argument")
     }
 
     public let code: Code

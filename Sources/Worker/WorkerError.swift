@@ -18,6 +18,9 @@ public struct WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let busy = Code("busy")
         /// A file or folder of the worker's home could not be used.
         public static let io = Code("I/O error")
+        /// The requester refuses this node for good (its credential and its worker token were
+        /// revoked): the agent stops.
+        public static let refused = Code("refused")
     }
 
     public let code: Code

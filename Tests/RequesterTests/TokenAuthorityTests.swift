@@ -105,6 +105,70 @@ import Testing
         }
     }
 
+    @Test func rejoiningReplacesTheNodesCredentialRowInsteadOfAddingOne() async throws {
+        try await TestPool.with { pool in
+            let token = try await pool.token(.worker)
+            let worker = FakeWorker(pool: pool)
+            let other = FakeWorker(pool: pool)
+            try await other.join(token: token)
+            var credentials: [String] = []
+            for _ in 0..<5 {
+                try await worker.join(token: token)
+                credentials.append(worker.credential)
+            }
+            let rows = try pool.requester.store.tokens().filter { $0.node == worker.node }
+            #expect(rows.count == 1)
+            #expect(rows.first?.isRevoked == false)
+            #expect(pool.requester.tokens.list().filter { $0.node == worker.node }.count == 1)
+            #expect(try pool.requester.store.tokens().filter { $0.role == "node" }.count == 2)
+            // Only the latest credential works; the others are gone.
+            for old in credentials.dropLast() {
+                #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(worker.node), token: old, json: Heartbeat()).status == 401)
+            }
+            #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(worker.node), token: credentials.last!, json: Heartbeat()).status == 200)
+        }
+    }
+
+    @Test func revokingAWorkerTokenRevokesTheCredentialsItObtainedAndTakesTheirNodesOut() async throws {
+        try await TestPool.with { pool in
+            let leakedCreated = try (try await pool.send("POST", PoolAPI.Path.tokens, token: pool.admin, json: TokenRequest(role: .worker)))
+                .decode(TokenCreated.self)
+            let leaked = leakedCreated.token
+            let kept = try await pool.token(.worker)
+            let data = testBlock(501).cid
+            let bad = FakeWorker(pool: pool), good = FakeWorker(pool: pool)
+            try await bad.join(pins: [PinReport(cid: data.string, size: 10)], token: leaked)
+            try await good.join(token: kept)
+            // Only the holder of the data may run the step: it waits for that node to come back.
+            let job = try await pool.submitJob(oneTaskSpec(input: data, locality: "required"))
+            let held = try await bad.claimOne()
+
+            try (try await pool.send("DELETE", PoolAPI.Path.token(leakedCreated.id), token: pool.admin)).expect(200)
+            // The node's credential is refused, saying why.
+            let beat = try await pool.send("POST", PoolAPI.Path.heartbeat(bad.node), token: bad.credential, json: Heartbeat(running: [held.execution]))
+            #expect(beat.status == 401)
+            #expect(beat.error?.error.contains("this node credential was revoked") == true, "\(beat.text)")
+            #expect(try await pool.send("POST", PoolAPI.Path.claim(bad.node) + "?wait=0", token: bad.credential).status == 401)
+            #expect(try await bad.report(held, bad.succeeded(held)).status == 401)
+            // It is out of the pool at once, and the step it held went back to the queue.
+            let nodes = try (try await pool.send("GET", PoolAPI.Path.nodes, token: pool.admin)).decode([NodeInfo].self)
+            #expect(nodes.first { $0.id == bad.node }?.state == "down")
+            #expect(nodes.first { $0.id == good.node }?.state == "ready")
+            #expect(try pool.requester.store.execution(held.execution)?.state == .returned)
+            // Its token cannot bring it back; the other token's node is untouched.
+            let rejoin = try await pool.send("POST", PoolAPI.Path.challenge, token: leaked)
+            #expect(rejoin.status == 401)
+            #expect(rejoin.error?.error.contains("was revoked") == true, "\(rejoin.text)")
+            #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(good.node), token: good.credential, json: Heartbeat()).status == 200)
+            // With a valid token, the node joins again and its step runs.
+            try await bad.join(pins: [PinReport(cid: data.string, size: 10)], token: kept)
+            let again = try await bad.claimOne()
+            #expect(again.step.attempt == held.step.attempt + 1)
+            #expect(try await bad.report(again).status == 200)
+            #expect(try await pool.waitForEnd(job).state == "succeeded")
+        }
+    }
+
     @Test func comparingHashesLooksAtEveryByte() {
         #expect(TokenAuthority.constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!TokenAuthority.constantTimeEqual([1, 2, 3], [1, 2, 4]))

@@ -14,19 +14,23 @@ public struct TokenRecord: Sendable, Hashable {
     public var note: String?
     /// For a node credential, the node (did:key) it speaks for.
     public var node: String?
+    /// For a node credential, the id of the token its node joined with: revoking that token
+    /// revokes the credential.
+    public var issuedBy: String?
     public var created: Date
     /// When it was revoked; a revoked token grants nothing.
     public var revoked: Date?
 
     public init(
-        id: String, secretHash: [UInt8], role: String, note: String? = nil, node: String? = nil, created: Date = Date(),
-        revoked: Date? = nil
+        id: String, secretHash: [UInt8], role: String, note: String? = nil, node: String? = nil, issuedBy: String? = nil,
+        created: Date = Date(), revoked: Date? = nil
     ) {
         self.id = id
         self.secretHash = secretHash
         self.role = role
         self.note = note
         self.node = node
+        self.issuedBy = issuedBy
         self.created = created
         self.revoked = revoked
     }

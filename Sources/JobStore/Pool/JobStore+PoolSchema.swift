@@ -69,5 +69,15 @@ extension JobStore {
                 CREATE INDEX pool_execution_node ON pool_execution(node, state);
                 """)
         }
+        migrator.registerMigration(Migration.poolTokenIssuer) { db in
+            // A node credential remembers the token its node joined with, so revoking that
+            // token revokes the credentials it obtained. Revoked node credentials grant nothing
+            // and were only kept because every rejoin added one: a rejoin now replaces them.
+            try db.execute(sql: """
+                ALTER TABLE pool_token ADD COLUMN issued_by TEXT;   -- a node credential's worker (or admin) token
+                CREATE INDEX pool_token_issued_by ON pool_token(issued_by);
+                DELETE FROM pool_token WHERE role = 'node' AND revoked IS NOT NULL;
+                """)
+        }
     }
 }

@@ -19,8 +19,10 @@ public struct Principal: Sendable, Hashable {
 enum Authentication: Sendable, Hashable {
     /// No bearer token.
     case missing
-    /// A bearer token that is unknown, malformed or revoked.
+    /// A bearer token that is unknown or malformed (or an old node credential a rejoin replaced).
     case invalid
+    /// A genuine token, revoked (with its role, to say why).
+    case revoked(TokenRole)
     case valid(Principal)
 
     /// The principal, if its role is one of `roles` (admin may do everything but act as a node);
@@ -31,6 +33,11 @@ enum Authentication: Sendable, Hashable {
             throw RequesterError(.unauthorized, "this route needs an Authorization: Bearer token")
         case .invalid:
             throw RequesterError(.unauthorized, "the bearer token is not valid (unknown or revoked)")
+        case .revoked(let role) where role == .node:
+            throw RequesterError(.unauthorized,
+                "this node credential was revoked (with the worker token the node joined with): join again with a valid worker token")
+        case .revoked(let role):
+            throw RequesterError(.unauthorized, "the bearer token was revoked (a \(role.rawValue) token)")
         case .valid(let principal):
             guard roles.contains(principal.role) else {
                 let allowed = roles.map(\.rawValue).sorted().joined(separator: " or ")

@@ -24,11 +24,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: RequesterContext, next: (Request, RequesterContext) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization] {
-            if let token = Self.bearerToken(header), let principal = authority.verify(token) {
-                context.authentication = .valid(principal)
-            } else {
-                context.authentication = .invalid
-            }
+            context.authentication = Self.bearerToken(header).map(authority.authenticate) ?? .invalid
         }
         return try await next(request, context)
     }

@@ -50,15 +50,21 @@ public final class TokenAuthority: BearerTokenVerifier, Sendable {
         return (record, "shoal_\(id)_\(secret)")
     }
 
-    /// A new credential for `node`; the node's earlier credentials are revoked.
-    public func issueNodeCredential(node: String) throws -> String {
-        let (record, token) = try create(role: .node, note: "credential of \(node)", node: node)
-        let revoked = try store.revokeNodeCredentials(node: node, keeping: record.id)
-        if !revoked.isEmpty {
-            let now = Date()
-            cache.withLock { cache in for id in revoked { cache[id]?.revoked = now } }
+    /// A new credential for `node`, obtained with the token `issuedBy` (its id): it replaces
+    /// the node's earlier credentials, which stop working (their rows are deleted, so a node
+    /// that joins again and again keeps one), and is revoked with `issuedBy`.
+    public func issueNodeCredential(node: String, issuedBy: String?) throws -> String {
+        let id = Self.randomHex(6)
+        let secret = Self.randomHex(32)
+        let record = TokenRecord(
+            id: id, secretHash: Self.hash(secret), role: TokenRole.node.rawValue, note: "credential of \(node)", node: node,
+            issuedBy: issuedBy)
+        let replaced = try store.replaceNodeCredential(record)
+        cache.withLock { cache in
+            for old in replaced { cache[old] = nil }
+            cache[id] = record
         }
-        return token
+        return "shoal_\(id)_\(secret)"
     }
 
     /// Writes an admin token to `home/admin.token` (0600) unless the file exists.
@@ -76,14 +82,35 @@ public final class TokenAuthority: BearerTokenVerifier, Sendable {
         return created
     }
 
-    /// Revokes a token.
+    /// What one revocation revoked.
+    public struct Revocation: Sendable {
+        /// The token revoked.
+        public var token: TokenRecord
+        /// The node credentials obtained with it, revoked with it.
+        public var credentials: [TokenRecord]
+
+        /// The nodes left without a working credential: those of ``credentials``, and the
+        /// node of ``token`` when it is a node credential.
+        public var nodes: [String] {
+            var nodes = credentials.compactMap(\.node)
+            if token.role == TokenRole.node.rawValue, let node = token.node { nodes.append(node) }
+            return Array(Set(nodes)).sorted()
+        }
+    }
+
+    /// Revokes a token and the node credentials obtained with it (a revoked worker token keeps
+    /// no node in the pool).
     ///
     /// - Throws: ``RequesterError/Code/notFound``.
-    public func revoke(id: String) throws -> TokenRecord {
+    public func revoke(id: String) throws -> Revocation {
         do {
             let record = try store.revokeToken(id: id)
-            cache.withLock { $0[id] = record }
-            return record
+            let credentials = try store.nodeCredentials(issuedBy: id)
+            cache.withLock { cache in
+                cache[id] = record
+                for credential in credentials { cache[credential.id] = credential }
+            }
+            return Revocation(token: record, credentials: credentials)
         } catch let error as JobStoreError where error.code == .notFound {
             throw RequesterError(.notFound, "no token with id \(id)")
         }
@@ -99,12 +126,19 @@ public final class TokenAuthority: BearerTokenVerifier, Sendable {
     /// The principal of a valid token (its record exists, is not revoked and the secret's hash
     /// matches), else `nil`. The pool's peer token is not a principal: it opens `/ipfs` only.
     public func verify(_ token: String) -> Principal? {
+        if case .valid(let principal) = authenticate(token) { return principal }
+        return nil
+    }
+
+    /// What a bearer token is: valid (its principal), revoked (its secret matches a revoked
+    /// token: the caller is told so), or invalid (unknown, malformed, wrong secret).
+    func authenticate(_ token: String) -> Authentication {
         let parts = token.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "shoal", let record = cache.withLock({ $0[String(parts[1])] }) else { return nil }
-        guard record.revoked == nil, Self.constantTimeEqual(Self.hash(String(parts[2])), record.secretHash),
-              let role = TokenRole(rawValue: record.role)
-        else { return nil }
-        return Principal(tokenID: record.id, role: role, node: record.node)
+        guard parts.count == 3, parts[0] == "shoal", let record = cache.withLock({ $0[String(parts[1])] }),
+              Self.constantTimeEqual(Self.hash(String(parts[2])), record.secretHash), let role = TokenRole(rawValue: record.role)
+        else { return .invalid }
+        guard record.revoked == nil else { return .revoked(role) }
+        return .valid(Principal(tokenID: record.id, role: role, node: record.node))
     }
 
     /// The gateway's check: the peer token, or a client, admin or node token.

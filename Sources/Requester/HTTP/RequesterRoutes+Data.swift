@@ -130,10 +130,18 @@ extension RequesterRoutes {
         return try JSONResponse.make(requester.tokens.list().map(Self.info))
     }
 
+    /// Revokes a token and the node credentials obtained with it; the nodes left without a
+    /// credential are taken out of the pool at once (marked down, their running steps handed
+    /// back to the queue) instead of holding their leases until they run out.
     func revokeToken(_ context: RequesterContext) throws -> Response {
         _ = try context.authentication.require([.admin])
         let id = try Self.parameter(context, "token")
-        return try JSONResponse.make(Self.info(try requester.tokens.revoke(id: id)))
+        let revocation = try requester.tokens.revoke(id: id)
+        for node in revocation.nodes where requester.registry.node(node)?.record.state != .down {
+            let returned = try takeOut(node, reason: "the node's credential was revoked")
+            requester.configuration.logger.notice("node \(node) taken out of the pool: its credential was revoked with token \(id); \(returned) running step(s) handed back")
+        }
+        return try JSONResponse.make(Self.info(revocation.token))
     }
 
     static func info(_ record: TokenRecord) -> TokenInfo {

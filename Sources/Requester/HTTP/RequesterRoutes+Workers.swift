@@ -18,7 +18,7 @@ extension RequesterRoutes {
     /// Joins (or joins again) the node the body names, once its proof shows the caller holds
     /// that node's key; nothing is stored or revoked before the proof is checked.
     func join(_ request: Request, _ context: RequesterContext) async throws -> Response {
-        _ = try context.authentication.require([.worker, .admin])
+        let principal = try context.authentication.require([.worker, .admin])
         let body = try await JSONResponse.decode(JoinRequest.self, from: request, limit: requester.configuration.limits.jsonBody)
         guard let did = try? DIDKey(body.node) else { throw RequesterError(.badRequest, "node '\(body.node)' is not a did:key") }
         guard !body.url.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
@@ -42,7 +42,7 @@ extension RequesterRoutes {
         requester.registry.join(record, pins: pins)
         let privateData = requester.privateData
         try await offload { privateData.refresh() }
-        let credential = try requester.tokens.issueNodeCredential(node: body.node)
+        let credential = try requester.tokens.issueNodeCredential(node: body.node, issuedBy: principal.tokenID)
         for execution in abandoned {
             requester.metrics.lostExecutions.increment()
             requester.board.complete(execution.id, .lost(node: body.node, reason: "the node restarted"))
@@ -123,14 +123,21 @@ extension RequesterRoutes {
     func leave(_ context: RequesterContext) throws -> Response {
         let node = try Self.parameter(context, "node")
         _ = try context.authentication.requireNode(node)
+        let returned = try takeOut(node, reason: "the node left the pool")
+        requester.configuration.logger.info("node \(node) left; \(returned) running step(s) handed back")
+        return try JSONResponse.make([String: Int]())
+    }
+
+    /// Marks `node` down and hands its unfinished steps back to the queue (not counted as
+    /// losses); returns how many were handed back.
+    func takeOut(_ node: String, reason: String) throws -> Int {
         let store = requester.store
-        let returned = try store.releaseExecutions(node: node, as: .returned, reason: "the node left the pool")
+        let returned = try store.releaseExecutions(node: node, as: .returned, reason: reason)
         try store.setNodeState(node, to: .down)
         requester.registry.setState(node, .down)
         for execution in returned { requester.board.complete(execution.id, .returned(node: node)) }
         requester.placement.wake()
-        requester.configuration.logger.info("node \(node) left; \(returned.count) running step(s) handed back")
-        return try JSONResponse.make([String: Int]())
+        return returned.count
     }
 
     func report(_ request: Request, _ context: RequesterContext) async throws -> Response {

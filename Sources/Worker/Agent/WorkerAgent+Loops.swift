@@ -40,10 +40,21 @@ extension WorkerAgent {
         guard joined, !Task.isShuttingDownGracefully else { return }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.heartbeatLoop(url: url) }
+            group.addTask { try await self.heartbeatLoop(url: url) }
+            group.addTask {
+                do {
+                    try await cancelWhenGracefulShutdown { [self] in try await claimLoop() }
+                } catch is CancellationError {}
+            }
+            // The claim loop ends at a graceful shutdown; the heartbeat loop only when the
+            // requester refuses this node for good (it throws). Then nothing can be reported or
+            // handed back: the claim loop stops, and `run` stops the running steps.
             do {
-                try await cancelWhenGracefulShutdown { [self] in try await claimLoop() }
-            } catch is CancellationError {}
+                try await group.next()
+            } catch {
+                group.cancelAll()
+                throw error
+            }
             await drain()
             await leave()
             group.cancelAll()
@@ -99,15 +110,23 @@ extension WorkerAgent {
     }
 
     /// Beats until cancelled.
-    func heartbeatLoop(url: String) async {
+    ///
+    /// - Throws: ``WorkerError/Code/refused`` when the requester refuses this node for good.
+    func heartbeatLoop(url: String) async throws {
         while !Task.isCancelled {
             do { try await Task.sleep(for: heartbeatInterval) } catch { return }
-            await beat(url: url)
+            try await beat(url: url)
         }
     }
 
     /// One heartbeat: report, then apply the answer (cancel executions) or join again.
-    func beat(url: String) async {
+    ///
+    /// A 404 or 401 means the requester does not know this node, or no longer accepts its
+    /// credential (it restarted and forgot the node, or the credential was revoked): the agent
+    /// joins again with its worker token. When that join is refused too (the worker token was
+    /// revoked with the credential), waiting cannot help: the heartbeat throws
+    /// ``WorkerError/Code/refused`` and the agent stops, saying so, instead of trying for ever.
+    func beat(url: String) async throws {
         guard let node = session.node else { return }
         do { try refreshPrivacy() } catch { logger.error("cannot withhold the private DAGs: \(error)") }
         let changes: PinInventory.Changes
@@ -131,10 +150,15 @@ extension WorkerAgent {
                 if !stopped.isEmpty { logger.info("the requester cancelled \(stopped.joined(separator: ", "))") }
             }
         } catch let error as PoolClientError where error.code == .notFound || error.code == .unauthorized {
-            logger.warning("the requester does not know this node any more (\(error)); joining again")
+            logger.warning("the requester does not accept this node any more (\(error.message)); joining again")
             do {
                 try await joinUntilAccepted(url: url)
             } catch is CancellationError {
+            } catch let refusal as PoolClientError {
+                let stop = WorkerError(.refused,
+                    "the requester no longer accepts this node (\(error.message)) and refused the worker token when it joined again (\(refusal.message)); start the worker with a valid worker token")
+                logger.critical("\(stop.message)")
+                throw stop
             } catch {
                 logger.error("cannot join again: \(error)")
             }
@@ -164,6 +188,13 @@ extension WorkerAgent {
                 backoff.reset()
             } catch is CancellationError {
                 return
+            } catch let error as PoolClientError where error.code == .unauthorized {
+                // The credential changed or was revoked: the heartbeat joins again (or stops
+                // the agent when it cannot); claims resume with the new credential.
+                if Task.isCancelled { return }
+                logger.debug("claim refused (\(error.message)); waiting for the heartbeat to join again")
+                try await Task.sleep(for: backoff.next())
+                continue
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("claim failed: \(error)")

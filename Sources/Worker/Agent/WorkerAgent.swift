@@ -32,7 +32,9 @@ import UnixSignals
 ///    `abandon` (held before a crash): any it runs are stopped.
 /// 4. **Heartbeat** every `heartbeatSeconds`: free capacity, running executions, pin changes,
 ///    input bytes read locally and fetched. The answer's `cancel` list stops those executions;
-///    a 404 or 401 (the requester forgot the node) makes it join again.
+///    a 404 or 401 (the requester forgot the node, or revoked its credential) makes it join
+///    again. When that join is refused too (its worker token was revoked), the agent stops
+///    with ``WorkerError/Code/refused``, saying why, instead of trying for ever.
 /// 5. **Claim** by long poll as many assignments as slots are free and run each through an
 ///    ``AssignmentRunner`` (fetch what is missing, ``StepExecutor``, logs, provenance, report).
 /// 6. **Stop** on SIGTERM or SIGINT: no new claims; running steps get

@@ -27,6 +27,10 @@ final class FakeRequester: Sendable {
         var abandon: [String] = []
         /// Answer the next heartbeat with 404 (the requester forgot the node).
         var forgetNode = false
+        /// Refuse the node credential and the worker token (401), as after `shoal token revoke`.
+        var revoked = false
+        /// Challenges asked for, refused ones included.
+        var challengeRequests = 0
         /// Fail this many reports with 503 before accepting.
         var failReports = 0
         /// Answer this many reports with 422 (the step block is not on the requester).
@@ -67,6 +71,7 @@ final class FakeRequester: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/api/v1/nodes/challenge") { request, _ in
+            if self.update({ $0.challengeRequests += 1; return $0.revoked }) { return try Self.error(.unauthorized, "the bearer token was revoked") }
             guard request.headers[.authorization] == "Bearer \(Self.workerToken)" else { return try Self.error(.unauthorized, "bad worker token") }
             let nonce = "nonce-\(UInt64.random(in: 0 ... .max))"
             self.update { _ = $0.nonces.insert(nonce) }
@@ -91,6 +96,7 @@ final class FakeRequester: Sendable {
                 abandon: abandon))
         }
         router.post("/api/v1/nodes/:node/heartbeat") { request, _ in
+            if self.snapshot.revoked { return try Self.error(.unauthorized, "this node credential was revoked") }
             guard request.headers[.authorization] == "Bearer \(Self.credential)" else { return try Self.error(.unauthorized, "bad credential") }
             let heartbeat = try await Self.decode(Heartbeat.self, request)
             let answer: HeartbeatResponse? = self.update { state in
@@ -106,6 +112,7 @@ final class FakeRequester: Sendable {
             return try Self.json(answer)
         }
         router.post("/api/v1/nodes/:node/claim") { request, _ in
+            if self.snapshot.revoked { return try Self.error(.unauthorized, "this node credential was revoked") }
             guard request.headers[.authorization] == "Bearer \(Self.credential)" else { return try Self.error(.unauthorized, "bad credential") }
             let max = Int(request.uri.queryParameters["max"].map(String.init) ?? "1") ?? 1
             for _ in 0..<10 {

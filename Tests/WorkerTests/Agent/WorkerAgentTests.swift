@@ -219,6 +219,50 @@ import UnixFS
         #expect(Set(joins.compactMap { $0.proof?.nonce }).count == 2)
     }
 
+    /// `shoal token revoke` of the worker token revokes the node's credential too: the agent
+    /// tries to join again once, is refused, and stops saying why, instead of retrying for ever.
+    @Test func anAgentWhoseCredentialAndWorkerTokenWereRevokedStopsWithAClearError() async throws {
+        let world = try AgentWorld()
+        let events = EventLog()
+        let outcome = try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(events),
+                logger: AgentWorld.logger)
+            world.requester.queue(try world.assignment("e1", run: ["forever"]))
+            let group = agent.serviceGroup(gracefulShutdownSignals: [])
+            let running = Task { () -> (any Error)? in
+                do {
+                    try await group.run()
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            try await world.requester.wait { $0.heartbeats.contains { $0.running == ["e1"] } }
+            world.requester.update { $0.revoked = true }
+            // Bounded: a stop that never comes fails the test instead of hanging it.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(30))
+                await group.triggerGracefulShutdown()
+            }
+            let error = await running.value
+            watchdog.cancel()
+            return (error, await agent.table.runningIDs)
+        }
+        let error = try #require(outcome.0 as? WorkerError, "the agent did not stop with a WorkerError: \(String(describing: outcome.0))")
+        #expect(error.code == .refused)
+        #expect(error.message.contains("this node credential was revoked"))
+        #expect(error.message.contains("the bearer token was revoked"))
+        #expect(outcome.1.isEmpty)
+        #expect(events.all == ["started t", "cancelled t"])
+        let state = world.requester.snapshot
+        // One join, then one rejoin attempt (its challenge asked for at most twice): no spinning.
+        #expect(state.joins.count == 1)
+        #expect(state.challengeRequests <= 3, "\(state.challengeRequests) challenges asked for")
+        // The node cannot leave with a revoked credential; it does not try.
+        #expect(state.leaves == 0)
+    }
+
     @Test func aRestartCleansUpWhatTheDeadProcessLeft() async throws {
         let world = try AgentWorld()
         let journal = ExecutionJournal(home: WorkerHome(world.home))
