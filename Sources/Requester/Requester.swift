@@ -25,7 +25,8 @@ import UnixSignals
 ///   identity/              this requester's did:key (Ed25519)
 ///   admin.token            an admin token, written on first start (0600)
 ///   peer.token             the pool's gateway token, given to every node that joins (0600)
-///   pool/logs/             live logs of running executions
+///   pool/logs/             live logs of running executions (removed once stored as blocks)
+///   pool/uploads/          CARs being uploaded (leftovers of a crash are removed on start)
 /// ```
 ///
 /// ``run(gracefulShutdownSignals:)`` runs everything as services of one `ServiceGroup` (job
@@ -58,6 +59,8 @@ public final class Requester: Sendable {
     let supervisor: JobSupervisor
     let reaper: LeaseReaper
     let logs: LogStore
+    /// Where block uploads are streamed before their import.
+    let uploads: UploadFolder
     /// The HTTP client of output fetches, alive while ``run(gracefulShutdownSignals:)`` runs.
     let client = ClientHolder()
     let providers: ProviderDirectory
@@ -86,6 +89,9 @@ public final class Requester: Sendable {
             perToken: configuration.joinChallengesPerToken)
         try tokens.ensureAdminToken(home: home)
         logs = try LogStore(folder: home + "/pool/logs", maxBytes: configuration.limits.logFile)
+        uploads = try UploadFolder(home: home)
+        // A requester killed mid-upload left the CAR it was streaming; its blocks were never imported.
+        for name in uploads.sweepLeftovers() { configuration.logger.info("removed \(name), left by an upload that never finished") }
         catalog = JobCatalog(store: store)
 
         // A restart is not the nodes' fault: their leases and heartbeats count from now.

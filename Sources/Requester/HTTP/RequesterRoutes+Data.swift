@@ -55,9 +55,7 @@ extension RequesterRoutes {
     func uploadBlocks(_ request: Request, _ context: RequesterContext) async throws -> Response {
         _ = try context.authentication.require([.client, .admin, .node])
         let limit = requester.configuration.limits.blockUpload
-        let folder = requester.configuration.home + "/pool/uploads"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/upload-\(UUID().uuidString).car"
+        let path = requester.uploads.newFile()
         defer { try? FileManager.default.removeItem(atPath: path) }
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw RequesterError(.internalError, "cannot store the upload")
