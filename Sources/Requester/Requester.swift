@@ -113,9 +113,20 @@ public final class Requester: Sendable {
             store: store, registry: registry, board: board, metrics: metrics, configuration: configuration, events: events,
             wake: { placement.wake() })
         let (board, claims, events, logBell) = (board, claims, events, logBell)
+        let (logs, store, repo) = (logs, store, repo)
+        // The live logs of executions that ended while the requester was down (or that a
+        // crash left between a report and their removal) go now; later ones as they end.
+        logs.sweep(store: store, repo: repo)
         supervisor = JobSupervisor(
             store: store, dispatcher: dispatcher, catalog: catalog, configuration: configuration, events: events,
-            onShutdown: { board.interrupt() })
+            onShutdown: { board.interrupt() },
+            onDriveEnd: { job in
+                // Superseded attempts' live logs, and any a report could not remove yet.
+                guard let tasks = try? store.tasks(of: job) else { return }
+                var executions: Set<String> = []
+                for task in tasks { for execution in (try? store.executions(job: job, task: task.id)) ?? [] { executions.insert(execution.id) } }
+                logs.sweep(store: store, repo: repo, only: executions)
+            })
         _ = (claims, logBell)
         let bound = self.bound
         providers = ProviderDirectory(registry: registry, catalog: catalog, repo: repo, selfURL: {

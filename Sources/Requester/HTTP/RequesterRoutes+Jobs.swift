@@ -106,12 +106,14 @@ extension RequesterRoutes {
     }
 
     /// Streams a task's log while it runs: the live log of its current execution as it grows,
-    /// until the task ends (or the requester shuts down).
+    /// until the task ends (or the requester shuts down). When it ends, the stored log (the
+    /// stdout/stderr blocks, which hold the whole log) gives whatever the live file did not
+    /// (the live file is removed once those blocks are stored, possibly before the follower read
+    /// its end).
     func followLog(job: String, task: String, stream: LogStore.Stream, to writer: inout any ResponseBodyWriter) async throws {
         let store = requester.store
         var execution: String?
         var offset = 0
-        var sent = 0
         while true {
             let record = try store.task(job: job, id: task)
             let latest = try store.executions(job: job, task: task).last
@@ -124,13 +126,12 @@ extension RequesterRoutes {
                 if !bytes.isEmpty {
                     try await writer.write(ByteBuffer(bytes: bytes))
                     offset += bytes.count
-                    sent += bytes.count
                     continue
                 }
             }
             if record.state.isTerminal, latest?.state.isActive != true {
-                if sent == 0, let stored = try storedLog(job: job, task: task, stream: stream), !stored.isEmpty {
-                    try await writer.write(ByteBuffer(bytes: stored))
+                if let stored = try storedLog(job: job, task: task, stream: stream), stored.count > offset {
+                    try await writer.write(ByteBuffer(bytes: stored[offset...]))
                 }
                 break
             }
@@ -140,10 +141,17 @@ extension RequesterRoutes {
         try await writer.finish(nil)
     }
 
-    /// The log a finished task recorded (its stdout/stderr CID), when the requester holds it.
+    /// The log a finished task recorded (its stdout/stderr CID), when the requester holds it;
+    /// before the task records it, the one its latest execution was reported with.
     func storedLog(job: String, task: String, stream: LogStore.Stream) throws -> [UInt8]? {
         let record = try requester.store.task(job: job, id: task)
-        guard let cid = stream == .stdout ? record.stdout : record.stderr, try requester.repo.has(cid) else { return nil }
+        var cid = stream == .stdout ? record.stdout : record.stderr
+        if cid == nil, let latest = try requester.store.executions(job: job, task: task).last,
+           latest.state == .reported, let outcome = LogStore.outcome(of: latest)
+        {
+            cid = stream == .stdout ? outcome.stdout : outcome.stderr
+        }
+        guard let cid, try requester.repo.has(cid) else { return nil }
         return try requester.repo.unixfs.bytes(cid)
     }
 

@@ -156,6 +156,7 @@ extension RequesterRoutes {
         switch result {
         case .duplicate(let execution, let outcome):
             requester.metrics.reports("duplicate").increment()
+            requester.logs.retireIfDone(execution.id, store: requester.store, repo: requester.repo)
             // Told again: the first recording may have failed before its dispatcher heard of it.
             requester.board.complete(execution.id, .reported(outcome))
             requester.events.ring(execution.jobID)
@@ -165,6 +166,9 @@ extension RequesterRoutes {
             if outcome.status == .failed, let reason = outcome.reason { requester.metrics.sandboxFailures(reason).increment() }
             requester.board.complete(execution.id, .reported(outcome))
             requester.placement.wake()
+            // Its logs are now the stdout/stderr blocks it uploaded: the live files go (a
+            // follower reads the rest from those blocks).
+            requester.logs.retireIfDone(execution.id, store: requester.store, repo: requester.repo)
             requester.logBell.ring(execution.id)
             requester.events.ring(execution.jobID)
             return try JSONResponse.make(ReportResponse(recorded: true, duplicate: false))
@@ -186,6 +190,9 @@ extension RequesterRoutes {
         }
         guard execution.state.holdsLease || execution.state == .reported else {
             throw RequesterError(.conflict, "execution \(id) is \(execution.state.rawValue); its logs are closed")
+        }
+        if execution.state == .reported, try requester.logs.isStored(execution, repo: requester.repo) {
+            throw RequesterError(.conflict, "execution \(id) was reported with its logs stored as blocks; its live logs are closed")
         }
         let body = try await JSONResponse.collect(request, limit: requester.configuration.limits.logAppend)
         let size = try requester.logs.append(id, stream, offset: offset, bytes: Array(body.readableBytesView))

@@ -19,6 +19,8 @@ final class JobSupervisor: Service, Sendable {
     let configuration: RequesterConfiguration
     let events: Doorbell
     let onShutdown: @Sendable () -> Void
+    /// Told the id of every job whose drive stopped (the job ended, or the drive failed).
+    let onDriveEnd: @Sendable (String) -> Void
 
     private let incoming: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
@@ -26,7 +28,7 @@ final class JobSupervisor: Service, Sendable {
 
     init(
         store: JobStore, dispatcher: PoolDispatcher, catalog: JobCatalog, configuration: RequesterConfiguration,
-        events: Doorbell, onShutdown: @escaping @Sendable () -> Void
+        events: Doorbell, onShutdown: @escaping @Sendable () -> Void, onDriveEnd: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
         self.dispatcher = dispatcher
@@ -34,6 +36,7 @@ final class JobSupervisor: Service, Sendable {
         self.configuration = configuration
         self.events = events
         self.onShutdown = onShutdown
+        self.onDriveEnd = onDriveEnd
         (incoming, continuation) = AsyncStream.makeStream()
     }
 
@@ -84,6 +87,7 @@ final class JobSupervisor: Service, Sendable {
             // failed or was interrupted is started afresh (from the store) by the next start.
             drives.withLock { _ = $0.removeValue(forKey: job) }
             catalog.forget(job)
+            onDriveEnd(job)
             events.ring(job)
         }
         do {

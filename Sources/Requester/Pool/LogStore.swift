@@ -1,4 +1,8 @@
 import Foundation
+import IPLD
+import JobStore
+import Orchestrator
+import PoolAPI
 import Synchronization
 
 /// The live stdout and stderr of running executions, appended by their workers, one file per
@@ -6,8 +10,15 @@ import Synchronization
 ///
 /// Appends carry the byte offset they start at, so a worker that retries an append after a
 /// lost answer does not duplicate bytes: data already held is skipped, and an append that would
-/// leave a gap is refused. Once a step ends its logs are the stdout/stderr CIDs its worker
-/// uploads; these files serve `follow` while it runs and remain as a fallback.
+/// leave a gap is refused.
+///
+/// These files serve `job logs --follow` while a step runs. The record of a step's logs is its
+/// stdout and stderr CIDs: the worker uploads those blocks before it reports, and the reported
+/// outcome (then the task) names them. So an execution's folder is removed
+/// (``retireIfDone(_:store:repo:)``) once it ended and either its logs are stored that way, or a
+/// later execution of its task superseded it (no route reads it any more). The folder of the
+/// latest execution of a task whose logs were never stored as blocks (a step lost, handed back
+/// or cancelled mid-run) stays: it is the only record of those logs.
 final class LogStore: Sendable {
     enum Stream: String, Sendable, CaseIterable { case stdout, stderr }
 
@@ -69,5 +80,55 @@ final class LogStore: Sendable {
         } catch {
             return []
         }
+    }
+
+    // MARK: Retiring the files of ended executions
+
+    /// The executions that have a live-log folder.
+    func executionsWithLogs() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }
+
+    /// Removes the live logs of `execution` when it is done with them (see the type's
+    /// overview); whether they are gone. Errors reading the store keep the files.
+    @discardableResult
+    func retireIfDone(_ execution: String, store: JobStore, repo: any BlockSource) -> Bool {
+        guard FileManager.default.fileExists(atPath: folder + "/" + execution) else { return true }
+        guard (try? isDone(execution, store: store, repo: repo)) == true else { return false }
+        lock.withLock { _ in _ = try? FileManager.default.removeItem(atPath: folder + "/" + execution) }
+        return !FileManager.default.fileExists(atPath: folder + "/" + execution)
+    }
+
+    /// Retires every live-log folder whose execution is done with it (on start, and when a job
+    /// ends); returns the executions whose files were removed.
+    @discardableResult
+    func sweep(store: JobStore, repo: any BlockSource, only executions: Set<String>? = nil) -> [String] {
+        executionsWithLogs().filter { executions?.contains($0) ?? true }.filter { retireIfDone($0, store: store, repo: repo) }
+    }
+
+    /// Whether the live logs of `id` are no longer needed: the execution is unknown, or it ended
+    /// and either a later execution of its task exists or its reported outcome names a stored
+    /// block for every stream it has live bytes of.
+    func isDone(_ id: String, store: JobStore, repo: any BlockSource) throws -> Bool {
+        guard let execution = try store.execution(id) else { return true }
+        guard !execution.state.isActive else { return false }
+        if try store.executions(job: execution.jobID, task: execution.taskID).last?.id != id { return true }
+        return try isStored(execution, repo: repo)
+    }
+
+    /// Whether `execution` was reported with stdout/stderr blocks the requester holds for every
+    /// stream it has live bytes of.
+    func isStored(_ execution: ExecutionRecord, repo: any BlockSource) throws -> Bool {
+        guard execution.state == .reported, let outcome = Self.outcome(of: execution) else { return false }
+        for stream in Stream.allCases where size(execution.id, stream) > 0 {
+            guard let cid = stream == .stdout ? outcome.stdout : outcome.stderr, try repo.has(cid) else { return false }
+        }
+        return true
+    }
+
+    /// The reported outcome of an execution, when it has a readable one.
+    static func outcome(of execution: ExecutionRecord) -> StepOutcome? {
+        guard let text = execution.outcome else { return nil }
+        return try? PoolAPI.decoder.decode(StepOutcome.self, from: Data(text.utf8))
     }
 }
