@@ -260,7 +260,14 @@ import Testing
         let waiting = Task { try await taken[1].outcome() }
         for _ in 0..<5_000 where fixture.board.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
         #expect(fixture.board.waiting == 1)
+        // Placed, claimed and reported (the store first, then the board, as the routes do).
         let outcome = StepOutcome(jobID: job, taskID: "b", attempt: 1, status: .succeeded, recipe: steps[1].recipeCID)
+        #expect(try fixture.store.placeExecutions([(b.id, "n1", "placed on n1")]) == [b.id])
+        #expect(try fixture.store.claimExecutions(node: "n1", limit: 4, leaseUntil: Date() + 30).map(\.id) == [b.id])
+        let text = String(decoding: try PoolAPI.encoder.encode(outcome), as: UTF8.self)
+        guard case .recorded = try fixture.store.reportExecution(b.id, node: "n1", outcome: text) else {
+            throw TestFailure("the report was not recorded")
+        }
         fixture.board.complete(b.id, .reported(outcome))
         #expect(try await waiting.value == outcome)
         // A cancelled wait cancels its execution and wakes placement (its slot is free again).
