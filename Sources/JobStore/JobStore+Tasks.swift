@@ -58,33 +58,21 @@ extension JobStore {
     @discardableResult
     public func startAttempt(job: String, task: String, node: String?) throws -> Int {
         try write("start task \(job)/\(task)") { db in
-            let record = try Self.task(db, job: job, id: task)
-            try Self.check(record, to: .running)
+            try Self.openAttempt(db, job: job, task: task, node: node, at: Date().timeIntervalSince1970)
+        }
+    }
+
+    /// Opens a new attempt of each task in one transaction (a wave of a job's tasks starts at
+    /// once), like ``startAttempt(job:task:node:)`` for each, with their events in the order
+    /// given. All or none: a task that cannot start leaves every one as it was.
+    ///
+    /// - Returns: The new attempts' numbers, in the order of `tasks`.
+    @discardableResult
+    public func startAttempts(job: String, tasks: [String], node: String?) throws -> [Int] {
+        guard !tasks.isEmpty else { return [] }
+        return try write("start tasks of \(job)") { db in
             let now = Date().timeIntervalSince1970
-            if record.state == .running {
-                try db.executeCached(
-                    sql: """
-                        UPDATE attempt SET state = ?, reason = 'interrupted', finished = ?
-                        WHERE job_id = ? AND task_id = ? AND state = 'running'
-                        """,
-                    arguments: [AttemptRecord.lostState, now, job, task])
-                try Self.appendEvent(
-                    db, job: job, kind: .attemptLost, task: task, attempt: record.attempts,
-                    message: "attempt \(record.attempts) stopped without reporting")
-            }
-            let number = record.attempts + 1
-            try db.executeCached(
-                sql: """
-                    UPDATE task SET state = 'running', attempts = ?, node = ?, started = ?, finished = NULL,
-                        reason = NULL, message = NULL, exit_code = NULL, stderr_tail = NULL
-                    WHERE job_id = ? AND id = ?
-                    """,
-                arguments: [number, node, now, job, task])
-            try db.executeCached(
-                sql: "INSERT INTO attempt (job_id, task_id, number, state, node, started) VALUES (?, ?, ?, 'running', ?, ?)",
-                arguments: [job, task, number, node, now])
-            try Self.appendEvent(db, job: job, kind: .taskRunning, task: task, attempt: number)
-            return number
+            return try tasks.map { task in try Self.openAttempt(db, job: job, task: task, node: node, at: now) }
         }
     }
 
@@ -191,6 +179,36 @@ extension JobStore {
     }
 
     // MARK: Helpers
+
+    /// Closes a lost attempt if the task was left running, and opens the next one.
+    static func openAttempt(_ db: Database, job: String, task: String, node: String?, at now: TimeInterval) throws -> Int {
+        let record = try Self.task(db, job: job, id: task)
+        try Self.check(record, to: .running)
+        if record.state == .running {
+            try db.executeCached(
+                sql: """
+                    UPDATE attempt SET state = ?, reason = 'interrupted', finished = ?
+                    WHERE job_id = ? AND task_id = ? AND state = 'running'
+                    """,
+                arguments: [AttemptRecord.lostState, now, job, task])
+            try Self.appendEvent(
+                db, job: job, kind: .attemptLost, task: task, attempt: record.attempts,
+                message: "attempt \(record.attempts) stopped without reporting")
+        }
+        let number = record.attempts + 1
+        try db.executeCached(
+            sql: """
+                UPDATE task SET state = 'running', attempts = ?, node = ?, started = ?, finished = NULL,
+                    reason = NULL, message = NULL, exit_code = NULL, stderr_tail = NULL
+                WHERE job_id = ? AND id = ?
+                """,
+            arguments: [number, node, now, job, task])
+        try db.executeCached(
+            sql: "INSERT INTO attempt (job_id, task_id, number, state, node, started) VALUES (?, ?, ?, 'running', ?, ?)",
+            arguments: [job, task, number, node, now])
+        try Self.appendEvent(db, job: job, kind: .taskRunning, task: task, attempt: number)
+        return number
+    }
 
     static func task(_ db: Database, job: String, id: String) throws -> TaskRecord {
         guard let row = try Row.fetchOne(

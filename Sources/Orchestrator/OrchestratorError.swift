@@ -16,6 +16,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         public static let invalidJob = Code("invalid job")
         /// The job cannot be driven in its current state (it already succeeded, say).
         public static let notRunnable = Code("not runnable")
+        /// A dispatcher broke its contract (a batch answered with another number of steps).
+        public static let dispatchFailed = Code("dispatch failed")
     }
 
     public let code: Code

@@ -11,6 +11,31 @@ struct JobStoreExecutionsTests {
         return record
     }
 
+    @Test func aWaveOfExecutionsIsStoredTogetherOrNotAtAll() throws {
+        let fixture = try StoreFixture()
+        let job = try fixture.job(["a", "b", "c"])
+        let wave = ["a", "b", "c"].map {
+            ExecutionRecord(id: ExecutionRecord.generateID(), jobID: job, taskID: $0, attempt: 1, assignment: "{\"task\":\"\($0)\"}")
+        }
+        try fixture.store.createExecutions(wave)
+        #expect(Set(try fixture.store.activeExecutions().map(\.id)) == Set(wave.map(\.id)))
+        #expect(try fixture.store.execution(wave[1].id)?.assignment == "{\"task\":\"b\"}")
+        #expect(try fixture.store.execution(wave[2].id)?.state == .queued)
+
+        // An id already used, or an unknown job, in the middle of a wave stores none of it.
+        let fresh = { (task: String) in ExecutionRecord(id: ExecutionRecord.generateID(), jobID: job, taskID: task, attempt: 2, assignment: "{}") }
+        let reused = ExecutionRecord(id: wave[0].id, jobID: job, taskID: "a", attempt: 2, assignment: "{}")
+        let stranger = ExecutionRecord(id: ExecutionRecord.generateID(), jobID: "jnosuchjob", taskID: "a", attempt: 1, assignment: "{}")
+        for bad in [reused, stranger] {
+            let batch = [fresh("a"), bad, fresh("c")]
+            #expect(throws: JobStoreError.self) { try fixture.store.createExecutions(batch) }
+            for record in batch where record.id != wave[0].id { #expect(try fixture.store.execution(record.id) == nil) }
+        }
+        #expect(try fixture.store.activeExecutions().count == 3)
+        #expect(try fixture.store.execution(wave[0].id)?.assignment == "{\"task\":\"a\"}")
+        try fixture.store.createExecutions([])
+    }
+
     @Test func anExecutionGoesFromQueueToReportOnce() throws {
         let fixture = try StoreFixture()
         let job = try fixture.job()

@@ -17,6 +17,33 @@ struct JobStoreTasksTests {
         try fixture.store.markReady(job: id, tasks: [])
     }
 
+    @Test func aWaveOfAttemptsOpensInOrderOrNotAtAll() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a", "b", "c", "d"])
+        try fixture.store.markReady(job: id, tasks: ["a", "b", "c"])
+        #expect(try fixture.store.startAttempts(job: id, tasks: ["c", "a"], node: "did:key:z6Mkone") == [1, 1])
+        #expect(try fixture.store.tasks(of: id).map(\.state) == [.running, .ready, .running, .pending])
+        #expect(try fixture.store.task(job: id, id: "a").node == "did:key:z6Mkone")
+        #expect(try fixture.store.attempts(job: id, task: "c").map(\.state) == ["running"])
+        let running = try fixture.store.events(of: id).filter { $0.kind == .taskRunning }
+        #expect(running.map(\.taskID) == ["c", "a"])
+        #expect(running.map(\.attempt) == [1, 1])
+        // "d" is still pending, so "b" (listed before it) is not started either: all or none.
+        #expect { try fixture.store.startAttempts(job: id, tasks: ["b", "d"], node: nil) }
+            throws: { ($0 as? JobStoreError)?.code == .invalidTransition }
+        #expect { try fixture.store.startAttempts(job: id, tasks: ["b", "nosuch"], node: nil) }
+            throws: { ($0 as? JobStoreError)?.code == .notFound }
+        let b = try fixture.store.task(job: id, id: "b")
+        #expect(b.state == .ready)
+        #expect(b.attempts == 0)
+        #expect(try fixture.store.attempts(job: id, task: "b").isEmpty)
+        #expect(try fixture.store.events(of: id).filter { $0.kind == .taskRunning }.count == 2)
+        // A task left running by a process that died gets its next attempt in a wave, like one at a time.
+        #expect(try fixture.store.startAttempts(job: id, tasks: ["b", "a"], node: nil) == [1, 2])
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == [AttemptRecord.lostState, "running"])
+        #expect(try fixture.store.startAttempts(job: id, tasks: [], node: nil).isEmpty)
+    }
+
     @Test func aTaskRunsThroughItsStates() throws {
         let fixture = try StoreFixture()
         let id = try fixture.job(["a"])

@@ -290,5 +290,148 @@ struct JobCoordinatorTests {
         #expect(b.message?.contains("'a.o' has no CID") == true)
         #expect(!dispatcher.snapshot.started.contains("b"))
     }
-}
 
+    /// A root and `count` tasks that each read its output.
+    static func fanOut(_ count: Int) -> String {
+        var yaml = """
+            version: 1
+            name: fan
+            tasks:
+              - {id: root, run: [root], outputs: [o]}
+
+            """
+        for index in 0..<count { yaml += "  - {id: t\(index), run: [t, \"\(index)\"], inputs: {x: {from: root.o}}, outputs: [o]}\n" }
+        return yaml
+    }
+
+    @Test func aReadyWaveIsOpenedInTheStoreAndHandedOverAsOneBatch() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.fanOut(6))
+        let store = fixture.store
+        let openedFirst = Mutex<[String: (TaskState, Int, [String])]>([:])
+        let dispatcher = ScriptedDispatcher(batch: { steps in
+            for step in steps {
+                let task = try store.task(job: step.jobID, id: step.taskID)
+                let attempts = try store.attempts(job: step.jobID, task: step.taskID).map(\.state)
+                openedFirst.withLock { $0[step.taskID] = (task.state, step.attempt, attempts) }
+            }
+        })
+        let job = try await JobCoordinator(store: store, dispatcher: dispatcher, concurrency: 10).run(job: id)
+        #expect(job.state == .succeeded)
+        let wave = (0..<6).map { "t\($0)" }
+        #expect(dispatcher.snapshot.batches == [["root"], wave])
+        // Every step of the wave had its attempt open and running before the batch was handed over.
+        for task in ["root"] + wave {
+            let seen = openedFirst.withLock { $0[task] }
+            #expect(seen?.0 == .running, "\(task)")
+            #expect(seen?.1 == 1, "\(task)")
+            #expect(seen?.2 == ["running"], "\(task)")
+        }
+        #expect(try fixture.states(id).values.allSatisfy { $0 == .succeeded })
+        #expect(try store.tasks(of: id).allSatisfy { $0.attempts == 1 })
+        #expect(dispatcher.snapshot.assignments["t3"]?.recipe.run == ["t", "3"])
+    }
+
+    @Test func aWaveLargerThanTheFreeSlotsIsHandedOverInSlotSizedBatches() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.fanOut(5))
+        let dispatcher = ScriptedDispatcher()
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .succeeded)
+        let batches = dispatcher.snapshot.batches
+        #expect(batches.first == ["root"])
+        #expect(batches.dropFirst().first == ["t0", "t1"])
+        #expect(batches.allSatisfy { $0.count <= 2 })
+        #expect(batches.flatMap { $0 } == ["root", "t0", "t1", "t2", "t3", "t4"])
+        #expect(dispatcher.snapshot.maxRunning <= 2)
+    }
+
+    @Test func aBatchTheDispatcherRefusesFailsEachOfItsTasks() async throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "the queue is full" } }
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.fanOut(3), options: JobOptions(keepGoing: true))
+        let dispatcher = ScriptedDispatcher(batch: { steps in if steps.count > 1 { throw Broken() } })
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 4).run(job: id)
+        #expect(job.state == .failed)
+        #expect(dispatcher.snapshot.started == ["root"])
+        for task in ["t0", "t1", "t2"] {
+            let record = try fixture.store.task(job: id, id: task)
+            #expect(record.state == .failed)
+            #expect(record.reason == "error")
+            #expect(record.message == "the queue is full")
+            #expect(try fixture.store.attempts(job: id, task: task).map(\.state) == ["failed"])
+        }
+    }
+
+    @Test func anInterruptedBatchEndsTheDriveWithItsTasksRunning() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.fanOut(3))
+        let dispatcher = ScriptedDispatcher(batch: { steps in if steps.count > 1 { throw DispatchInterrupted() } })
+        await #expect(throws: DispatchInterrupted.self) {
+            try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 4).run(job: id)
+        }
+        #expect(try fixture.store.job(id).state == .running)
+        for task in ["t0", "t1", "t2"] {
+            #expect(try fixture.states(id)[task] == .running)
+            #expect(try fixture.store.attempts(job: id, task: task).map(\.state) == ["running"])
+        }
+        // The next drive reattaches them (this dispatcher cannot: new attempts) and finishes the job.
+        let again = ScriptedDispatcher()
+        #expect(try await JobCoordinator(store: fixture.store, dispatcher: again, concurrency: 4).run(job: id).state == .succeeded)
+        #expect(again.snapshot.reattached == ["t0", "t1", "t2"])
+        #expect(try fixture.store.task(job: id, id: "t1").attempts == 2)
+    }
+
+    @Test func aTaskAlreadyCachedIsNotInItsWave() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.fanOut(3))
+        // An earlier drive recorded root and t1 (t1 as a cache hit) before it stopped.
+        for (task, state) in [("root", TaskState.succeeded), ("t1", .cached)] {
+            try fixture.store.markReady(job: id, task: task)
+            try fixture.store.startAttempt(job: id, task: task, node: nil)
+            try fixture.store.finishTask(
+                job: id, task: task, attempt: 1,
+                result: TaskResult(state: state, step: testCID(60), outputs: ["o": testCID(61)]))
+        }
+        let dispatcher = ScriptedDispatcher()
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 4).run(job: id)
+        #expect(job.state == .succeeded)
+        #expect(dispatcher.snapshot.batches == [["t0", "t2"]])
+        let t1 = try fixture.store.task(job: id, id: "t1")
+        #expect(t1.state == .cached)
+        #expect(t1.attempts == 1)
+    }
+
+    static let twoOutputs = """
+        version: 1
+        name: outputs
+        tasks:
+          - {id: a, run: [a], outputs: [o, p]}
+          - {id: b, run: [b], inputs: {x: {from: a.o}}, outputs: [o]}
+          - {id: c, run: [c], inputs: {x: {from: a.p}}, outputs: [o]}
+          - {id: d, run: [d], inputs: {x: {from: a.p}}, outputs: [o]}
+        """
+
+    @Test func aTaskWithoutAnAssignmentEndsItsWaveAndStopsStartsWithoutKeepGoing() async throws {
+        // a "succeeds" without its output o: b, first of the wave, cannot be given an input CID.
+        let dropO: @Sendable (StepAssignment) -> StepOutcome = { assignment in
+            var outcome = succeed(assignment)
+            if assignment.taskID == "a" { outcome.outputs["o"] = nil }
+            return outcome
+        }
+        let fixture = try CoordinatorFixture()
+        let stopping = try fixture.job(Self.twoOutputs)
+        let first = ScriptedDispatcher(handler: dropO)
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: first, concurrency: 4).run(job: stopping)
+        #expect(first.snapshot.batches == [["a"]])
+        #expect(try fixture.states(stopping) == ["a": .succeeded, "b": .failed, "c": .skipped, "d": .skipped])
+        #expect(try fixture.store.task(job: stopping, id: "b").message?.contains("'a.o' has no CID") == true)
+        #expect(try fixture.store.task(job: stopping, id: "c").reason == "not-started")
+
+        let going = try fixture.job(Self.twoOutputs, options: JobOptions(keepGoing: true))
+        let second = ScriptedDispatcher(handler: dropO)
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: second, concurrency: 4).run(job: going)
+        #expect(second.snapshot.batches == [["a"], ["c", "d"]])
+        #expect(try fixture.states(going) == ["a": .succeeded, "b": .failed, "c": .succeeded, "d": .succeeded])
+    }
+}

@@ -78,6 +78,8 @@ final class ScriptedDispatcher: StepDispatcher {
         var assignments: [String: StepAssignment] = [:]
         var reattached: [String] = []
         var settled: [String] = []
+        /// The task ids of each batch handed over, in order.
+        var batches: [[String]] = []
     }
 
     /// The log, shared with handlers that watch what else is running.
@@ -90,15 +92,19 @@ final class ScriptedDispatcher: StepDispatcher {
     let handler: @Sendable (StepAssignment, LogBox) async throws -> StepOutcome
     let reattachHandler: @Sendable (StepAssignment) async throws -> StepOutcome?
     let settleHandler: @Sendable (String) async throws -> Void
+    /// Sees each batch before it is taken; throwing refuses the whole batch.
+    let batchHandler: @Sendable ([StepAssignment]) async throws -> Void
 
     init(
         handler: @escaping @Sendable (StepAssignment) async throws -> StepOutcome = { succeed($0) },
         reattach: @escaping @Sendable (StepAssignment) async throws -> StepOutcome? = { _ in nil },
-        settle: @escaping @Sendable (String) async throws -> Void = { _ in }
+        settle: @escaping @Sendable (String) async throws -> Void = { _ in },
+        batch: @escaping @Sendable ([StepAssignment]) async throws -> Void = { _ in }
     ) {
         self.handler = { assignment, _ in try await handler(assignment) }
         self.reattachHandler = reattach
         self.settleHandler = settle
+        self.batchHandler = batch
     }
 
     /// A dispatcher whose handler also sees the log (to wait for other steps).
@@ -106,6 +112,14 @@ final class ScriptedDispatcher: StepDispatcher {
         self.handler = handler
         self.reattachHandler = { _ in nil }
         self.settleHandler = { _ in }
+        self.batchHandler = { _ in }
+    }
+
+    /// Logs the batch, lets the batch handler refuse it, then takes each step as ``dispatch(_:)-(StepAssignment)``.
+    func dispatch(_ steps: [StepAssignment]) async throws -> [DispatchedStep] {
+        try await batchHandler(steps)
+        box.mutex.withLock { $0.batches.append(steps.map(\.taskID)) }
+        return steps.map { step in DispatchedStep(step) { try await self.dispatch(step) } }
     }
 
 

@@ -1,7 +1,12 @@
 import Foundation
 import IPLD
 import JobStore
+import Logging
+import Orchestrator
 import PoolAPI
+import Provenance
+import ShoalTesting
+import Synchronization
 import Testing
 @testable import Requester
 
@@ -185,5 +190,106 @@ import Testing
             #expect(try await worker.report(third).status == 200)
             #expect(try await pool.waitForEnd(job).state == "succeeded")
         }
+    }
+
+    // MARK: A wave handed over at once
+
+    /// A dispatcher over a fresh store, without the HTTP service or placement loop: it counts
+    /// how often it wakes the placement loop.
+    struct Fixture {
+        let folder = TemporaryDirectory("pool-dispatcher")
+        let store: JobStore
+        let board = ExecutionBoard()
+        let wakes = WakeCounter()
+        let dispatcher: PoolDispatcher
+
+        final class WakeCounter: Sendable {
+            let count = Mutex(0)
+            var value: Int { count.withLock { $0 } }
+        }
+
+        init() throws {
+            store = try JobStore(home: folder.path)
+            var logger = Logger(label: "pool-dispatcher-test")
+            logger.logLevel = .critical
+            let configuration = RequesterConfiguration(home: folder.path, logger: logger)
+            let wakes = wakes
+            dispatcher = PoolDispatcher(
+                store: store, board: board, catalog: JobCatalog(store: store), configuration: configuration,
+                events: Doorbell(), wake: { wakes.count.withLock { $0 += 1 } })
+        }
+
+        /// A stored job with these tasks, each ready and with its first attempt open.
+        func job(_ tasks: [String]) throws -> String {
+            let id = JobID.generate()
+            try store.createJob(JobRecord(id: id, name: "wave", spec: "{}"), tasks: tasks.map { NewTask(id: $0) })
+            try store.markReady(job: id, tasks: tasks)
+            try store.startAttempts(job: id, tasks: tasks, node: nil)
+            return id
+        }
+
+        static func step(job: String, task: String) throws -> StepAssignment {
+            let recipe = Recipe(tool: nil, run: ["echo", task], engine: Recipe.sandboxEngine, outputs: ["out"])
+            return try StepAssignment(
+                jobID: job, taskID: task, attempt: 1, recipe: recipe, outputs: ["out"], cache: true, parents: [],
+                outputImport: OutputImport(cidVersion: 1, chunkSize: 1 << 18))
+        }
+
+        func queued() throws -> [ExecutionSummary] {
+            try store.activeExecutions().filter { $0.state == .queued }
+        }
+    }
+
+    @Test func aWaveIsQueuedTogetherWakesPlacementOnceAndEachStepIsFollowed() async throws {
+        let fixture = try Fixture()
+        let job = try fixture.job(["a", "b", "c"])
+        let steps = try ["a", "b", "c"].map { try Fixture.step(job: job, task: $0) }
+        let taken = try await fixture.dispatcher.dispatch(steps)
+        #expect(taken.map(\.assignment) == steps)
+        #expect(fixture.wakes.value == 1)
+        let queued = try fixture.queued()
+        #expect(queued.count == 3)
+        for step in steps {
+            let executions = try fixture.store.executions(job: job, task: step.taskID)
+            #expect(executions.count == 1)
+            #expect(executions.first?.attempt == 1)
+            #expect(try executions.first.map(DemandBuilder.assignment(of:)) == step)
+        }
+        // Each wait follows its own execution: b's ends when b's report arrives, not another's.
+        let b = try #require(try fixture.store.executions(job: job, task: "b").first)
+        let waiting = Task { try await taken[1].outcome() }
+        for _ in 0..<5_000 where fixture.board.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(fixture.board.waiting == 1)
+        // Placed, claimed and reported (the store first, then the board, as the routes do).
+        let outcome = StepOutcome(jobID: job, taskID: "b", attempt: 1, status: .succeeded, recipe: steps[1].recipeCID)
+        #expect(try fixture.store.placeExecutions([(b.id, "n1", "placed on n1")]) == [b.id])
+        #expect(try fixture.store.claimExecutions(node: "n1", limit: 4, leaseUntil: Date() + 30).map(\.id) == [b.id])
+        let text = String(decoding: try PoolAPI.encoder.encode(outcome), as: UTF8.self)
+        guard case .recorded = try fixture.store.reportExecution(b.id, node: "n1", outcome: text) else {
+            throw TestFailure("the report was not recorded")
+        }
+        fixture.board.complete(b.id, .reported(outcome))
+        #expect(try await waiting.value == outcome)
+        // A cancelled wait cancels its execution and wakes placement (its slot is free again).
+        let cancelled = Task { try await taken[2].outcome() }
+        cancelled.cancel()
+        #expect(try await cancelled.value.status == .cancelled)
+        #expect(try fixture.store.executions(job: job, task: "c").first?.state == .cancelled)
+        #expect(try fixture.queued().map(\.taskID) == ["a"])
+    }
+
+    @Test func aWaveThatCannotBeStoredQueuesNothing() async throws {
+        let fixture = try Fixture()
+        let job = try fixture.job(["a", "c"])
+        // A step of a job the store does not know, in the middle of the wave.
+        let steps = [try Fixture.step(job: job, task: "a"), try Fixture.step(job: "jnosuchjob", task: "b"), try Fixture.step(job: job, task: "c")]
+        await #expect(throws: JobStoreError.self) { try await fixture.dispatcher.dispatch(steps) }
+        #expect(try fixture.store.activeExecutions().isEmpty)
+        #expect(fixture.wakes.value == 0)
+        // A requester shutting down takes no wave at all.
+        fixture.board.interrupt()
+        await #expect(throws: DispatchInterrupted.self) { try await fixture.dispatcher.dispatch(Array(steps[0...0])) }
+        #expect(try fixture.store.activeExecutions().isEmpty)
+        #expect(fixture.wakes.value == 0)
     }
 }

@@ -1,3 +1,4 @@
+import BlockStore
 import Foundation
 import IPLD
 import Orchestrator
@@ -10,19 +11,24 @@ import Synchronization
 /// ``PoolClient/PoolClient`` (its own connections, as a separate process would have), then claims
 /// like the worker agent does (one long-poll asking for as many assignments as it has free slots),
 /// reports every assignment as succeeded at once (one output CID per declared output, as a real
-/// step's report would carry), and heartbeats at the interval the requester asked for, listing
-/// what it runs. It runs nothing: the benchmark measures the requester, not the sandbox.
+/// step's report would carry, after uploading the step signed with its key and its attestation,
+/// as the requester requires of a success), and heartbeats at the interval the requester asked
+/// for, listing what it runs. It runs nothing: the benchmark measures the requester, not the sandbox.
 final class SimulatedWorker: Sendable {
     let client: PoolClient
     let node: String
     let slots: Int
     let heartbeat: Duration
     let recorder: StartRecorder
+    let identity: NodeIdentity
     private let running = Mutex<Set<String>>([])
 
-    private init(client: PoolClient, node: String, slots: Int, heartbeat: Duration, recorder: StartRecorder) {
+    private init(
+        client: PoolClient, identity: NodeIdentity, slots: Int, heartbeat: Duration, recorder: StartRecorder
+    ) {
         self.client = client
-        self.node = node
+        self.identity = identity
+        self.node = identity.didKey.string
         self.slots = slots
         self.heartbeat = heartbeat
         self.recorder = recorder
@@ -38,7 +44,7 @@ final class SimulatedWorker: Sendable {
             JoinRequest(node: node, url: "http://127.0.0.1:9", capacity: Capacity(slots: slots, milliCPU: 0, memory: 0, disk: 0)),
             signingWith: identity)
         return SimulatedWorker(
-            client: base.authorized(by: response.credential), node: node, slots: slots,
+            client: base.authorized(by: response.credential), identity: identity, slots: slots,
             heartbeat: .seconds(response.heartbeatSeconds), recorder: recorder)
     }
 
@@ -61,7 +67,7 @@ final class SimulatedWorker: Sendable {
                         running.withLock { _ = $0.insert(assignment.execution) }
                         group.addTask {
                             let answer = try await self.client.report(
-                                execution: assignment.execution, ExecutionReport(outcome: self.succeeded(assignment)))
+                                execution: assignment.execution, ExecutionReport(outcome: try await self.recordedSuccess(assignment)))
                             guard answer.recorded else { throw BenchFailure("report of \(assignment.execution) not recorded") }
                             self.running.withLock { _ = $0.remove(assignment.execution) }
                             self.recorder.reported()
@@ -84,16 +90,41 @@ final class SimulatedWorker: Sendable {
         }
     }
 
-    /// A success with one output CID per declared output.
-    private func succeeded(_ assignment: Assignment) -> StepOutcome {
+    /// A success with one output CID per declared output, its signed step and attestation
+    /// uploaded to the requester first (one CAR, as the worker agent does).
+    private func recordedSuccess(_ assignment: Assignment) async throws -> StepOutcome {
         let step = assignment.step
         var outputs: [String: CID] = [:]
         for name in step.outputs {
             outputs[name] = Block(bytes: Array("\(step.jobID)/\(step.taskID)/\(name)".utf8), codec: .raw).cid
         }
+        let empty = Block(bytes: [], codec: .raw).cid
+        let now = ProvenanceTime.now()
+        let record = Step(
+            recipe: step.recipeCID, outputs: outputs, stdout: empty, stderr: empty, exitCode: 0, node: node,
+            job: step.jobID, task: step.taskID, started: now, finished: now, parents: step.parents)
+        let written = try ProvenanceWriter(sink: MemoryBlockstore(), index: MemoryProvenanceIndex(), identity: identity)
+            .write(recipe: step.recipe, step: record)
+        _ = try await client.uploadBlocks(car: Self.car(roots: [written.step, written.attestation], blocks: written.blocks))
         return StepOutcome(
             jobID: step.jobID, taskID: step.taskID, attempt: step.attempt, status: .succeeded, exitCode: 0,
-            recipe: step.recipeCID, outputs: outputs, node: node, outputBytes: 64)
+            recipe: step.recipeCID, step: written.step, attestation: written.attestation, outputs: outputs, node: node,
+            outputBytes: 64)
+    }
+
+    /// A CAR v1 of `blocks` in memory.
+    private static func car(roots: [CID], blocks: [Block]) -> [UInt8] {
+        var out: [UInt8] = []
+        let header = CARHeader(roots: roots).encoded()
+        Varint.append(UInt64(header.count), to: &out)
+        out += header
+        for block in blocks {
+            let cid = block.cid.bytes
+            Varint.append(UInt64(cid.count + block.bytes.count), to: &out)
+            out += cid
+            out += block.bytes
+        }
+        return out
     }
 }
 

@@ -12,16 +12,25 @@ extension JobStore {
 
     /// Stores a new execution (normally ``ExecutionState/queued``).
     public func createExecution(_ execution: ExecutionRecord) throws {
-        try write("create execution \(execution.id)") { db in
-            try db.executeCached(
-                sql: "INSERT INTO pool_execution (\(Self.executionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    execution.id, execution.jobID, execution.taskID, execution.attempt, execution.state.rawValue,
-                    execution.node, execution.assignment, Self.seconds(execution.readySince),
-                    Self.seconds(execution.notBefore), Self.seconds(execution.leaseExpires), execution.placement,
-                    execution.outcome, execution.reason, Self.seconds(execution.created), Self.seconds(execution.placed),
-                    Self.seconds(execution.claimed), Self.seconds(execution.finished),
-                ])
+        try createExecutions([execution])
+    }
+
+    /// Stores new executions in one transaction (a wave of a job's steps queued at once). All or
+    /// none: one that cannot be stored (an id already used, an unknown job) stores none.
+    public func createExecutions(_ executions: [ExecutionRecord]) throws {
+        guard let first = executions.first else { return }
+        try write(executions.count == 1 ? "create execution \(first.id)" : "create \(executions.count) executions") { db in
+            for execution in executions {
+                try db.executeCached(
+                    sql: "INSERT INTO pool_execution (\(Self.executionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        execution.id, execution.jobID, execution.taskID, execution.attempt, execution.state.rawValue,
+                        execution.node, execution.assignment, Self.seconds(execution.readySince),
+                        Self.seconds(execution.notBefore), Self.seconds(execution.leaseExpires), execution.placement,
+                        execution.outcome, execution.reason, Self.seconds(execution.created), Self.seconds(execution.placed),
+                        Self.seconds(execution.claimed), Self.seconds(execution.finished),
+                    ])
+            }
         }
     }
 

@@ -121,7 +121,7 @@ struct Drive {
             }
             while true {
                 if Task.isCancelled, !machine.isCancelled { machine.cancel() }
-                try startReadyTasks(in: &group, inFlight: &inFlight)
+                try await startReadyTasks(in: &group, inFlight: &inFlight)
                 try publishEvents()
                 if inFlight == 0 { break }
                 guard let finished = try await group.next() else { break }
@@ -147,25 +147,81 @@ struct Drive {
         return job
     }
 
-    /// Starts ready tasks while slots are free.
-    mutating func startReadyTasks(in group: inout ThrowingTaskGroup<Finished, any Error>, inFlight: inout Int) throws {
+    /// Starts ready tasks while slots are free, a wave at a time.
+    ///
+    /// A wave is every ready task a free slot allows, in graph order: their attempts are opened
+    /// in one store transaction and they go to the dispatcher as one batch, so the last task of a
+    /// 100-task fan-out does not wait for 99 separate starts. A task whose assignment cannot be
+    /// built ends the wave: its attempt is opened with the others and recorded as failed (which,
+    /// without `keepGoing`, stops further starts, as it would have one task at a time).
+    mutating func startReadyTasks(in group: inout ThrowingTaskGroup<Finished, any Error>, inFlight: inout Int) async throws {
         while true {
             // One transaction for the whole wave: a fan-out of N tasks is not N commits
             // before the first of them can start.
             let promoted = machine.promoteReady().filter { records[$0]?.state == .pending }
             try store.markReady(job: job.id, tasks: promoted)
             for id in promoted { records[id]?.state = .ready }
-            guard inFlight < coordinator.concurrency, let id = machine.nextToStart() else { return }
-            machine.start(id)
-            let attempt = try store.startAttempt(job: job.id, task: id, node: coordinator.node)
-            records[id]?.state = .running
-            records[id]?.attempts = attempt
-            guard let assignment = try assignment(for: id, attempt: attempt) else { continue }
-            dispatch(assignment, in: &group)
-            inFlight += 1
+            var wave: [String] = []
+            var steps: [StepAssignment] = []
+            var unbuildable: OrchestratorError?
+            while unbuildable == nil, inFlight + wave.count < coordinator.concurrency, let id = machine.nextToStart() {
+                machine.start(id)
+                wave.append(id)
+                do {
+                    // The attempt number is set below, once the store has opened it.
+                    steps.append(try builder.assignment(for: id, attempt: (records[id]?.attempts ?? 0) + 1, tasks: records))
+                } catch let error as OrchestratorError {
+                    unbuildable = error
+                }
+            }
+            guard !wave.isEmpty else { return }
+            let attempts = try store.startAttempts(job: job.id, tasks: wave, node: coordinator.node)
+            for (id, attempt) in zip(wave, attempts) {
+                records[id]?.state = .running
+                records[id]?.attempts = attempt
+            }
+            for index in steps.indices { steps[index].attempt = attempts[index] }
+            try await dispatch(steps, in: &group)
+            inFlight += steps.count
+            if let unbuildable, let id = wave.last, let attempt = attempts.last {
+                try finish(id, attempt: attempt, result: TaskResult(
+                    state: .failed, reason: StepFailure.internalError.rawValue, message: unbuildable.message,
+                    recipe: records[id]?.recipe))
+            }
         }
     }
 
+    /// Hands a wave's steps to the dispatcher as one batch and adds a child that waits for each
+    /// one's outcome. A batch the dispatcher refuses fails each of its steps with that error
+    /// (``DispatchInterrupted`` ends the drive when the first of them is recorded).
+    func dispatch(_ steps: [StepAssignment], in group: inout ThrowingTaskGroup<Finished, any Error>) async throws {
+        guard !steps.isEmpty else { return }
+        let dispatched: [DispatchedStep]
+        do {
+            dispatched = try await coordinator.dispatcher.dispatch(steps)
+            guard dispatched.count == steps.count else {
+                throw OrchestratorError(
+                    .dispatchFailed, "the dispatcher took \(dispatched.count) of a batch of \(steps.count) steps")
+            }
+        } catch {
+            for assignment in steps {
+                group.addTask {
+                    Finished(task: assignment.taskID, attempt: assignment.attempt, kind: .dispatched,
+                             result: .failure(error), assignment: assignment)
+                }
+            }
+            return
+        }
+        for (assignment, step) in zip(steps, dispatched) {
+            group.addTask {
+                let result = await Drive.capture { try await step.outcome() }
+                return Finished(
+                    task: assignment.taskID, attempt: assignment.attempt, kind: .dispatched, result: result, assignment: assignment)
+            }
+        }
+    }
+
+    /// Hands one step to the dispatcher (a new attempt of a step an earlier process started).
     func dispatch(_ assignment: StepAssignment, in group: inout ThrowingTaskGroup<Finished, any Error>) {
         let dispatcher = coordinator.dispatcher
         group.addTask {

@@ -1,7 +1,11 @@
 /// Where the coordinator sends steps to run: in-process on this machine, or to the pool's workers.
 ///
-/// The coordinator calls ``dispatch(_:)`` for each attempt it starts, up to its concurrency limit
-/// at once, and records the returned ``StepOutcome``. Implementations must:
+/// The coordinator hands over the attempts it starts in batches, one batch per wave of tasks that
+/// became ready together (up to its concurrency limit), through ``dispatch(_:)-([StepAssignment])``,
+/// then waits for each step's ``StepOutcome`` on its own and records it. A dispatcher that only
+/// implements the one-step ``dispatch(_:)-(StepAssignment)`` gets a batch that calls it for each
+/// step; one that stores steps somewhere durable (the pool's queue) takes the whole batch in one
+/// transaction. Implementations must:
 /// - return an outcome for every step that ended, failed steps included (throw only when the
 ///   step could not be handled at all; the coordinator then records it as failed with reason
 ///   `error`);
@@ -36,6 +40,17 @@ public protocol StepDispatcher: Sendable {
     /// Runs one attempt of a step and reports how it ended.
     func dispatch(_ assignment: StepAssignment) async throws -> StepOutcome
 
+    /// Takes several attempts at once and returns, for each and in the same order, how to wait
+    /// for its outcome.
+    ///
+    /// All or none: when this throws, no step of the batch was taken (the coordinator records
+    /// each as failed with the error, or, for ``DispatchInterrupted``, ends the drive with them
+    /// `running`). The steps' work may start before their outcomes are awaited; each
+    /// ``DispatchedStep/outcome`` is awaited once, in its own child task, and keeps the contract of
+    /// the one-step ``dispatch(_:)-(StepAssignment)`` (cancellation included). The default
+    /// returns outcomes that call it.
+    func dispatch(_ steps: [StepAssignment]) async throws -> [DispatchedStep]
+
     /// Waits for an attempt started by an earlier process, or returns `nil` when it cannot be
     /// reached (the default), so that the coordinator starts a new attempt.
     func reattach(_ assignment: StepAssignment) async throws -> StepOutcome?
@@ -47,9 +62,26 @@ public protocol StepDispatcher: Sendable {
 }
 
 extension StepDispatcher {
+    public func dispatch(_ steps: [StepAssignment]) async throws -> [DispatchedStep] {
+        steps.map { step in DispatchedStep(step) { try await self.dispatch(step) } }
+    }
+
     public func reattach(_ assignment: StepAssignment) async throws -> StepOutcome? { nil }
 
     public func settle(job: String) async throws {}
+}
+
+/// A step a ``StepDispatcher`` took as part of a batch, and how to wait for its outcome.
+public struct DispatchedStep: Sendable {
+    /// The attempt taken.
+    public let assignment: StepAssignment
+    /// Waits for the step to end and returns its outcome, like ``StepDispatcher/dispatch(_:)-(StepAssignment)``.
+    public let outcome: @Sendable () async throws -> StepOutcome
+
+    public init(_ assignment: StepAssignment, outcome: @escaping @Sendable () async throws -> StepOutcome) {
+        self.assignment = assignment
+        self.outcome = outcome
+    }
 }
 
 /// Thrown by a ``StepDispatcher`` that stops waiting for a step which may still be running

@@ -8,7 +8,8 @@ import PoolAPI
 /// queued execution and waits for how it ends, re-queueing it when its node is lost.
 ///
 /// One attempt of a step is one execution in the store (``JobStore/ExecutionRecord``). The
-/// dispatcher writes it, wakes the placement loop, and waits on the ``ExecutionBoard``:
+/// dispatcher writes it (a wave of a job's steps in one transaction), wakes the placement loop
+/// (once per wave), and waits on the ``ExecutionBoard``:
 ///
 /// - **reported**: the node's outcome is returned to the coordinator, which records it.
 /// - **lost** (the lease expired, the node restarted): a new attempt is opened in the store
@@ -51,6 +52,16 @@ final class PoolDispatcher: StepDispatcher {
         if board.isInterrupted { throw DispatchInterrupted() }
         let execution = try queue(assignment, readySince: Date(), notBefore: nil)
         return try await follow(assignment, from: execution)
+    }
+
+    /// Queues a wave's executions in one transaction, wakes the placement loop once, and returns
+    /// for each step a wait that follows its execution like ``dispatch(_:)-(StepAssignment)``.
+    func dispatch(_ steps: [StepAssignment]) async throws -> [DispatchedStep] {
+        if board.isInterrupted { throw DispatchInterrupted() }
+        let executions = try queue(steps, readySince: Date())
+        return zip(steps, executions).map { step, execution in
+            DispatchedStep(step) { try await self.follow(step, from: execution) }
+        }
     }
 
     func reattach(_ assignment: StepAssignment) async throws -> StepOutcome? {
@@ -122,13 +133,26 @@ final class PoolDispatcher: StepDispatcher {
 
     /// Stores a queued execution for `assignment` and wakes the placement loop.
     private func queue(_ assignment: StepAssignment, readySince: Date, notBefore: Date?) throws -> ExecutionRecord {
-        let text = String(decoding: try PoolAPI.encoder.encode(assignment), as: UTF8.self)
-        let record = ExecutionRecord(
-            id: ExecutionRecord.generateID(), jobID: assignment.jobID, taskID: assignment.taskID, attempt: assignment.attempt,
-            assignment: text, readySince: readySince, notBefore: notBefore)
+        let record = try Self.execution(of: assignment, readySince: readySince, notBefore: notBefore)
         try store.createExecution(record)
         wake()
         return record
+    }
+
+    /// Stores queued executions for `steps` in one transaction and wakes the placement loop once.
+    private func queue(_ steps: [StepAssignment], readySince: Date) throws -> [ExecutionRecord] {
+        let records = try steps.map { try Self.execution(of: $0, readySince: readySince, notBefore: nil) }
+        try store.createExecutions(records)
+        if !records.isEmpty { wake() }
+        return records
+    }
+
+    /// A new queued execution of `assignment` (not stored yet).
+    private static func execution(of assignment: StepAssignment, readySince: Date, notBefore: Date?) throws -> ExecutionRecord {
+        let text = String(decoding: try PoolAPI.encoder.encode(assignment), as: UTF8.self)
+        return ExecutionRecord(
+            id: ExecutionRecord.generateID(), jobID: assignment.jobID, taskID: assignment.taskID, attempt: assignment.attempt,
+            assignment: text, readySince: readySince, notBefore: notBefore)
     }
 
     private func retries(of assignment: StepAssignment) throws -> Int {
