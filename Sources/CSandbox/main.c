@@ -3,7 +3,10 @@
  *
  * Processes:
  *
- *     worker (Swift) --posix_spawn--> launcher (this file, host namespaces, root)
+ *     worker (Swift) --socket--> launcher service (server.c)
+ *                                        |  fork, one per run
+ *                                        v
+ *                                     supervisor (this file, host namespaces, root)
  *                                        |  clone(NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS[|NEWUSER])
  *                                        v
  *                                     init (pid 1 of the new PID namespace): builds the root,
@@ -11,10 +14,11 @@
  *                                        v
  *                                     step (uid 65534, no capabilities, seccomp): execs the command
  *
- * The launcher supervises: it kills the init (which takes the whole PID namespace with it) when the
+ * (A launcher started by hand with a command supervises in its own process.) The supervisor ("the
+ * launcher" below) kills the init (which takes the whole PID namespace with it) when the
  * wall-clock timeout passes, when the output folders grow past their cap, or when it is asked to
- * stop (SIGTERM from the worker on cancellation, or from the kernel when the worker dies:
- * PR_SET_PDEATHSIG). The init dies with the launcher too (PR_SET_PDEATHSIG = SIGKILL), and every
+ * stop (SIGTERM from the service when the worker cancels the run or goes away, or from the kernel
+ * when its parent dies: PR_SET_PDEATHSIG). The init dies with the launcher too (PR_SET_PDEATHSIG = SIGKILL), and every
  * mount lives only in the sandbox's mount namespace, so nothing outlives a killed launcher except
  * its empty cgroup, which the next launcher removes.
  *
@@ -78,7 +82,7 @@ static void report_line(const char *format, ...) {
     }
 }
 
-static int report_error(const csb_error *err) {
+int csb_report_error(const csb_error *err) {
     report_line("error=%s", err->text);
     return 2;
 }
@@ -399,7 +403,7 @@ static void supervise(const csb_config *config, const csb_started *started, int 
         if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
-static int run_step(csb_config *config) {
+int csb_run_step(csb_config *config) {
     csb_error err = {{0}};
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (config->parent_pid > 0 && getppid() != config->parent_pid) {
@@ -415,18 +419,18 @@ static int run_step(csb_config *config) {
     sigprocmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (signal_fd < 0) return csb_fail(&err, "signalfd: %s", strerror(errno)), report_error(&err);
+    if (signal_fd < 0) return csb_fail(&err, "signalfd: %s", strerror(errno)), csb_report_error(&err);
     if (config->insecure) prctl(PR_SET_CHILD_SUBREAPER, 1);
 
     csb_cgroup cg;
     csb_cgroup_discover(&cg);
     csb_cgroup_sweep_stale(&cg);
     char root_dir[4352] = "";
-    if (prepare_host(config, root_dir, sizeof root_dir, &err) < 0) return report_error(&err);
+    if (prepare_host(config, root_dir, sizeof root_dir, &err) < 0) return csb_report_error(&err);
     char warning[600] = "";
     if (csb_cgroup_create(&cg, config, &err) < 0) {
         csb_cgroup_remove(&cg);
-        if (!config->insecure) return report_error(&err);
+        if (!config->insecure) return csb_report_error(&err);
         /* The operator chose to run without isolation: go on without the cgroup, but say so. */
         snprintf(warning, sizeof warning, "cgroup limits not applied: %s", err.text);
         for (int c = 0; c < CSB_CG_COUNT; c++) cg.controller[c].version = 0;
@@ -436,7 +440,7 @@ static int run_step(csb_config *config) {
     csb_started started;
     if (start_child(config, &cg, root_dir, &started, &err) < 0) {
         csb_cgroup_remove(&cg);
-        return report_error(&err);
+        return csb_report_error(&err);
     }
     /* Let the worker see end-of-file on stdout/stderr as soon as the sandbox is gone. */
     int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -514,7 +518,8 @@ int main(int argc, char **argv) {
     if (fcntl(CSB_REPORT_FD, F_GETFD) < 0) dup2(2, CSB_REPORT_FD); /* started by hand: report on stderr */
     csb_config config;
     csb_error err = {{0}};
-    if (csb_parse_config(argc, argv, &config, &err) < 0) return report_error(&err);
+    if (csb_parse_config(argc, argv, &config, &err) < 0) return csb_report_error(&err);
     if (config.check) return csb_check_main(&config, CSB_REPORT_FD);
-    return run_step(&config);
+    if (config.serve) return csb_serve_main(&config);
+    return csb_run_step(&config);
 }

@@ -52,6 +52,7 @@ typedef struct {
     csb_userns_mode userns;
     int insecure; /* run without namespaces, seccomp or uid change (operator's explicit choice) */
     int check;    /* probe the host's isolation features instead of running a step */
+    int serve;    /* become the launcher service: fork a supervisor per run asked for (server.c) */
     uid_t uid;
     gid_t gid;
     int64_t memory_bytes;
@@ -159,6 +160,20 @@ void csb_seccomp_version(char *buffer, size_t size);
 /* Bytes in regular files (and symlinks) under `path`, without following symlinks (a tree nested
  * deeper than 256 folders counts as 2^60: over any cap); -1 on error. */
 int64_t csb_tree_bytes(const char *path);
+
+/* ---- main.c ------------------------------------------------------------------------------- */
+
+/* Supervises one run described by `config` and writes its report on CSB_REPORT_FD; returns the
+ * launcher's exit status. */
+int csb_run_step(csb_config *config);
+/* Writes `error=...` on CSB_REPORT_FD; returns the launcher's exit status for it (2). */
+int csb_report_error(const csb_error *err);
+
+/* ---- server.c ------------------------------------------------------------------------------ */
+
+/* The launcher service: reads run requests from the socket on CSB_REPORT_FD and forks a supervisor
+ * (csb_run_step) for each; returns once the worker has gone and every run has ended. */
+int csb_serve_main(const csb_config *config);
 
 /* ---- check.c ------------------------------------------------------------------------------- */
 
