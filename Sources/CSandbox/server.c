@@ -220,6 +220,7 @@ int csb_serve_main(const csb_config *config) {
     int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
     if (signal_fd < 0) return 2;
     fcntl(control, F_SETFD, FD_CLOEXEC);
+    csb_prepare_runs();
 
     csb_supervisors runs = {0};
     int stopping = 0;

@@ -111,10 +111,11 @@ struct LauncherSession: Sendable {
         stream?.finish()
         for log in logs { log.close() }
 
-        let launcherStatus = launched.waitForExit { control.exited() }
+        let report = LauncherReport(parsing: String(decoding: reportBytes, as: UTF8.self))
+        let launcherStatus = launched.waitForExit(report.isComplete) { control.exited() }
         completion(
             Outcome(
-                report: LauncherReport(parsing: String(decoding: reportBytes, as: UTF8.self)),
+                report: report,
                 stdout: logs[0].summary, stderr: logs[1].summary, launcherStatus: launcherStatus))
     }
 }
@@ -126,7 +127,10 @@ extension LauncherSession {
         var stop: @Sendable () -> Void
         /// Blocks until the launcher has ended, calls `ended` (before a spawned launcher is reaped, so
         /// its pid cannot be recycled while `stop` may still signal it), and returns how it ended, in words.
-        var waitForExit: (_ ended: () -> Void) -> String
+        ///
+        /// A supervisor writes its report last, after the sandbox and its cgroup are gone, so once the
+        /// report is complete its exit status adds nothing: a served run does not wait for it.
+        var waitForExit: (_ reportIsComplete: Bool, _ ended: () -> Void) -> String
     }
 
     private func startLauncher(stdout: Int32, stderr: Int32, report: Int32) throws -> Launched {
@@ -135,7 +139,7 @@ extension LauncherSession {
             let pid = try SystemCall.spawn(
                 path: launcherPath, arguments: [launcherPath] + arguments, environment: [],
                 descriptors: [(stdout, 1), (stderr, 2), (report, 3)])
-            return Launched(pid: pid, stop: { kill(pid, SIGTERM) }) { ended in
+            return Launched(pid: pid, stop: { kill(pid, SIGTERM) }) { _, ended in
                 var info = siginfo_t()
                 while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
                 ended()
@@ -152,8 +156,9 @@ extension LauncherSession {
                 started: { started.put($0) }, exited: { exited.put($0) })
             let pid = try started.wait().get()
             // The service signals a supervisor only while it is unreaped: `stop` is safe at any time.
-            return Launched(pid: pid, stop: { service.cancel(id) }) { ended in
+            return Launched(pid: pid, stop: { service.cancel(id) }) { reportIsComplete, ended in
                 defer { ended() }
+                if reportIsComplete { return "exited after its report" }
                 return switch exited.wait() {
                 case .status(let status): Self.describe(status: status)
                 case .serviceLost: "was lost with the launcher service"

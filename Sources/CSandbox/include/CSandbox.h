@@ -150,6 +150,9 @@ int csb_set_rlimits(const csb_config *config, csb_error *err);
 
 /* ---- seccomp.c ----------------------------------------------------------------------------- */
 
+/* Builds and compiles the step's seccomp filter for a network mode, once per process (the service
+ * prepares both modes before it forks supervisors). */
+int csb_prepare_seccomp(int loopback, csb_error *err);
 /* Loads the step's seccomp filter (deny-list, EPERM). `loopback` allows AF_INET/AF_INET6 sockets. */
 int csb_load_seccomp(int loopback, csb_error *err);
 /* libseccomp's version as "major.minor.micro". */
@@ -163,6 +166,9 @@ int64_t csb_tree_bytes(const char *path);
 
 /* ---- main.c ------------------------------------------------------------------------------- */
 
+/* Works out once what every run needs and does not change (the cgroup hierarchies, the compiled
+ * seccomp filters); the service calls it before its first fork. */
+void csb_prepare_runs(void);
 /* Supervises one run described by `config` and writes its report on CSB_REPORT_FD; returns the
  * launcher's exit status. */
 int csb_run_step(csb_config *config);
