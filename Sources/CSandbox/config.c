@@ -65,6 +65,7 @@ int csb_parse_config(int argc, char **argv, csb_config *config, csb_error *err) 
     config->userns = CSB_USERNS_AUTO;
     config->cwd = "/";
     config->work_root = "/tmp/shoal-sandbox";
+    config->prepared_netns_fd = -1;
     /* Each option uses at least one argv slot, so argc bounds both lists. */
     config->mounts = calloc((size_t)argc + 1, sizeof(csb_mount));
     config->env = calloc((size_t)argc + 1, sizeof(char *));

@@ -187,7 +187,7 @@ static void run_init(const csb_config *config, const char *root_dir, const csb_c
         goto fail;
     }
     if (csb_build_root(config, root_dir, &err) < 0) goto fail;
-    if (config->loopback && csb_loopback_up(&err) < 0) goto fail;
+    if (config->loopback && !config->netns_prepared && csb_loopback_up(&err) < 0) goto fail;
     /* The step starts the way posix_spawn starts a program: sharing the init's memory, on a stack of
      * its own, with the init suspended until the exec. Nothing is copied, and the step runs at once
      * instead of waiting to be scheduled. Its code before exec allocates nothing (the seccomp filter
@@ -278,8 +278,8 @@ static int start_child(const csb_config *config, const csb_cgroup *cg, const cha
         }
         long flags = SIGCHLD;
         if (!config->insecure)
-            flags |= CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
-                     (use_userns ? CLONE_NEWUSER : 0);
+            flags |= CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | (use_userns ? CLONE_NEWUSER : 0) |
+                     (config->netns_prepared ? 0 : CLONE_NEWNET);
         pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
         if (pid == 0) {
             close(sync[1]);
@@ -473,6 +473,14 @@ int csb_run_step(csb_config *config) {
         for (int c = 0; c < CSB_CG_COUNT; c++) cg.controller[c].version = 0;
     }
 
+    /* A network namespace made ahead of time by the service: the clone below then skips creating
+     * one, the costliest part of it. It is owned by the host's user namespace, so nothing inside the
+     * sandbox can reconfigure it. */
+    if (config->prepared_netns_fd >= 0) {
+        config->netns_prepared = !config->insecure && setns(config->prepared_netns_fd, CLONE_NEWNET) == 0;
+        close(config->prepared_netns_fd);
+        config->prepared_netns_fd = -1;
+    }
     int64_t start = now_ns();
     csb_started started;
     if (start_child(config, &cg, root_dir, &started, &err) < 0) {

@@ -21,6 +21,9 @@
  *   service -> worker   STARTED payload: the supervisor's pid (i32), or -errno if fork failed.
  *                       EXITED  payload: the supervisor's wait status (i32), once it is reaped.
  *
+ * The service also makes network namespaces ahead of time (see `netns_pool`): a run gets a fresh one
+ * that no other run ever uses, without paying for its creation.
+ *
  * A supervisor is signalled only while it is unreaped, so a cancellation can never hit a recycled
  * pid. When the worker goes away (end of file on the socket) or the service gets SIGTERM, the
  * service sends SIGTERM to every supervisor, waits until each has cleaned up, and exits; if the
@@ -31,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +69,72 @@ typedef struct {
     size_t count;
     size_t capacity;
 } csb_supervisors;
+
+/* Where a supervisor finds the network namespace prepared for its run. */
+#define CSB_NETNS_FD (CSB_REPORT_FD + 1)
+
+/*
+ * Network namespaces made ahead of time. Creating one is the costliest part of building a sandbox
+ * (about 0.5 ms: the loopback device, the sysctl tables); the service makes the next ones while the
+ * runs it just started are busy, and hands each to one run only. A pool that runs dry (many runs
+ * at once) just means those runs create their own at clone time.
+ */
+static struct {
+    int home_fd; /* the service's own network namespace, to return to after making one */
+    int disabled;
+    int fds[2][2]; /* [loopback][k] */
+    int count[2];
+} netns_pool = {-1, 0, {{-1, -1}, {-1, -1}}, {0, 0}};
+
+static const int netns_pool_size[2] = {2, 1}; /* most runs have no network */
+
+/* Makes a fresh network namespace (its `lo` up for loopback runs) and returns a descriptor of it. */
+static int make_netns(int loopback) {
+    if (unshare(CLONE_NEWNET) < 0) return -1;
+    int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    csb_error ignored;
+    int ready = fd >= 0 && (!loopback || csb_loopback_up(&ignored) == 0);
+    if (setns(netns_pool.home_fd, CLONE_NEWNET) < 0) netns_pool.disabled = 1; /* clones still make their own */
+    if (!ready && fd >= 0) close(fd);
+    return ready ? fd : -1;
+}
+
+static void refill_netns_pool(void) {
+    if (netns_pool.home_fd < 0 && !netns_pool.disabled) {
+        netns_pool.home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (netns_pool.home_fd < 0) netns_pool.disabled = 1;
+    }
+    for (int mode = 0; mode < 2; mode++) {
+        while (!netns_pool.disabled && netns_pool.count[mode] < netns_pool_size[mode]) {
+            int fd = make_netns(mode);
+            if (fd < 0) {
+                netns_pool.disabled = 1;
+                return;
+            }
+            netns_pool.fds[mode][netns_pool.count[mode]++] = fd;
+        }
+    }
+}
+
+static int take_netns(int loopback) {
+    int mode = loopback ? 1 : 0;
+    return netns_pool.count[mode] > 0 ? netns_pool.fds[mode][--netns_pool.count[mode]] : -1;
+}
+
+/* Reads the network mode and --insecure from a RUN frame's arguments (those before `--`). */
+static void scan_run_options(const char *arguments, uint32_t length, int *loopback, int *insecure) {
+    *loopback = 0;
+    *insecure = 0;
+    const char *previous = NULL;
+    for (uint32_t k = 0; k < length;) {
+        const char *argument = arguments + k;
+        if (strcmp(argument, "--") == 0) break;
+        if (strcmp(argument, "--insecure") == 0) *insecure = 1;
+        if (previous && strcmp(previous, "--network") == 0) *loopback = strcmp(argument, "loopback") == 0;
+        previous = argument;
+        k += (uint32_t)strlen(argument) + 1;
+    }
+}
 
 static int read_exactly(int fd, void *buffer, size_t size) {
     for (size_t done = 0; done < size;) {
@@ -119,13 +189,14 @@ static int read_header(int fd, csb_frame_header *header, int *fds, int capacity,
 }
 
 /* In the forked child: becomes the supervisor of one run. Never returns. */
-static void become_supervisor(pid_t service, char *arguments, uint32_t length, const int *fds) {
+static void become_supervisor(pid_t service, char *arguments, uint32_t length, const int *fds, int netns_fd) {
     csb_reset_signals();
     int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(fds[0], 1) < 0 || dup2(fds[1], 2) < 0 ||
         dup2(fds[2], CSB_REPORT_FD) < 0)
         _exit(2);
-    syscall(SYS_close_range, CSB_REPORT_FD + 1, ~0U, 0);
+    if (netns_fd >= 0 && dup2(netns_fd, CSB_NETNS_FD) < 0) netns_fd = -1;
+    syscall(SYS_close_range, netns_fd >= 0 ? CSB_NETNS_FD + 1 : CSB_REPORT_FD + 1, ~0U, 0);
 
     /* argv: a program name, then each NUL-terminated argument of the frame. */
     int argc = 1;
@@ -147,6 +218,7 @@ static void become_supervisor(pid_t service, char *arguments, uint32_t length, c
     }
     /* The supervisor's parent is the service (it exits at once if the service is already gone). */
     config.parent_pid = service;
+    config.prepared_netns_fd = netns_fd >= 0 ? CSB_NETNS_FD : -1;
     _exit(csb_run_step(&config));
 }
 
@@ -170,13 +242,17 @@ static void start_run(int control, csb_supervisors *runs, const csb_frame_header
     }
     pid_t pid = -1;
     if (!failure) {
+        int loopback, insecure;
+        scan_run_options(arguments, header->length, &loopback, &insecure);
+        int netns_fd = insecure ? -1 : take_netns(loopback);
         pid_t service = getpid();
         pid = fork();
         if (pid == 0) {
             close(control);
-            become_supervisor(service, arguments, header->length, fds);
+            become_supervisor(service, arguments, header->length, fds, netns_fd);
         }
         if (pid < 0) failure = errno;
+        if (netns_fd >= 0) close(netns_fd); /* used by this run only (or by nobody if fork failed) */
     }
     /* The supervisor has its own copies; the worker must see end of file once it is done. */
     for (int k = 0; k < fd_count; k++) close(fds[k]);
@@ -187,6 +263,7 @@ static void start_run(int control, csb_supervisors *runs, const csb_frame_header
     }
     runs->items[runs->count++] = (csb_supervisor){header->id, pid};
     write_frame(control, FRAME_STARTED, header->id, pid);
+    refill_netns_pool(); /* while the run just started builds its sandbox */
 }
 
 static void signal_all(const csb_supervisors *runs, int signal_number) {
@@ -221,6 +298,7 @@ int csb_serve_main(const csb_config *config) {
     if (signal_fd < 0) return 2;
     fcntl(control, F_SETFD, FD_CLOEXEC);
     csb_prepare_runs();
+    refill_netns_pool();
 
     csb_supervisors runs = {0};
     int stopping = 0;

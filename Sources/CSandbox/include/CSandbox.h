@@ -65,6 +65,10 @@ typedef struct {
     int64_t cpu_millis; /* CPU bandwidth: 1000 = one core */
     int64_t timeout_ms;
     pid_t parent_pid; /* the spawning process; the launcher exits at once if it is already gone */
+    /* A fresh network namespace the launcher service made ahead of time for this run (its `lo` up
+     * for loopback runs), or -1: the sandbox then gets a new one at clone time. */
+    int prepared_netns_fd;
+    int netns_prepared; /* set once the supervisor has entered the prepared namespace */
 } csb_config;
 
 /* A one-line error message buffer. */
