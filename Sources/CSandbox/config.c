@@ -65,6 +65,7 @@ int csb_parse_config(int argc, char **argv, csb_config *config, csb_error *err) 
     config->userns = CSB_USERNS_AUTO;
     config->cwd = "/";
     config->work_root = "/tmp/shoal-sandbox";
+    config->prepared_netns_fd = -1;
     /* Each option uses at least one argv slot, so argc bounds both lists. */
     config->mounts = calloc((size_t)argc + 1, sizeof(csb_mount));
     config->env = calloc((size_t)argc + 1, sizeof(char *));
@@ -82,6 +83,8 @@ int csb_parse_config(int argc, char **argv, csb_config *config, csb_error *err) 
             break;
         } else if (strcmp(option, "--check") == 0) {
             config->check = 1;
+        } else if (strcmp(option, "--serve") == 0) {
+            config->serve = 1;
         } else if (strcmp(option, "--insecure") == 0) {
             config->insecure = 1;
         } else if (strcmp(option, "--ro") == 0 || strcmp(option, "--output") == 0) {
@@ -169,8 +172,9 @@ int csb_parse_config(int argc, char **argv, csb_config *config, csb_error *err) 
     config->argv = argv + i;
     config->env[config->env_count] = NULL;
 
-    if (!config->check && config->argv[0] == NULL) return csb_fail(err, "no command given after --");
-    if (!config->check && config->argv[0][0] == '\0') return csb_fail(err, "the command is empty");
+    int runs_a_step = !config->check && !config->serve;
+    if (runs_a_step && config->argv[0] == NULL) return csb_fail(err, "no command given after --");
+    if (runs_a_step && config->argv[0][0] == '\0') return csb_fail(err, "the command is empty");
     if (!config->insecure && (config->uid == 0 || config->gid == 0))
         return csb_fail(err, "a step never runs as root: --uid and --gid must not be 0");
     /* A target inside another target would be created inside a host folder: refuse it. */

@@ -3,7 +3,10 @@
  *
  * Processes:
  *
- *     worker (Swift) --posix_spawn--> launcher (this file, host namespaces, root)
+ *     worker (Swift) --socket--> launcher service (server.c)
+ *                                        |  fork, one per run
+ *                                        v
+ *                                     supervisor (this file, host namespaces, root)
  *                                        |  clone(NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS[|NEWUSER])
  *                                        v
  *                                     init (pid 1 of the new PID namespace): builds the root,
@@ -11,10 +14,11 @@
  *                                        v
  *                                     step (uid 65534, no capabilities, seccomp): execs the command
  *
- * The launcher supervises: it kills the init (which takes the whole PID namespace with it) when the
+ * (A launcher started by hand with a command supervises in its own process.) The supervisor ("the
+ * launcher" below) kills the init (which takes the whole PID namespace with it) when the
  * wall-clock timeout passes, when the output folders grow past their cap, or when it is asked to
- * stop (SIGTERM from the worker on cancellation, or from the kernel when the worker dies:
- * PR_SET_PDEATHSIG). The init dies with the launcher too (PR_SET_PDEATHSIG = SIGKILL), and every
+ * stop (SIGTERM from the service when the worker cancels the run or goes away, or from the kernel
+ * when its parent dies: PR_SET_PDEATHSIG). The init dies with the launcher too (PR_SET_PDEATHSIG = SIGKILL), and every
  * mount lives only in the sandbox's mount namespace, so nothing outlives a killed launcher except
  * its empty cgroup, which the next launcher removes.
  *
@@ -25,7 +29,7 @@
  * cgroup controller, unreadable input), or `reason=`, `status=exited|signaled|none`, `exit_code=`,
  * `signal=`, `wall_ns=`, `cpu_user_ns=`, `cpu_system_ns=`, `memory_peak=`, `oom_kills=`,
  * `pids_limit_hits=`, `output_bytes=`, `userns=`, `message=`, `warning=` (insecure runs whose cgroup
- * limits could not be applied).
+ * limits could not be applied), and last `end=1`.
  */
 #include "CSandbox.h"
 
@@ -38,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -78,7 +83,7 @@ static void report_line(const char *format, ...) {
     }
 }
 
-static int report_error(const csb_error *err) {
+int csb_report_error(const csb_error *err) {
     report_line("error=%s", err->text);
     return 2;
 }
@@ -156,6 +161,19 @@ static int child_prologue(const csb_child_fds *fds, csb_error *err) {
     return csb_cgroup_join(fds->cgroup_fds, fds->cgroup_count, err);
 }
 
+typedef struct {
+    const csb_config *config;
+    const csb_child_fds *fds;
+} csb_step_start;
+
+/* The step's process, started by the init (see run_init). Never returns. */
+static int start_step(void *argument) {
+    const csb_step_start *start = argument;
+    close(start->fds->status_fd);
+    close(start->fds->lifeline_fd);
+    csb_exec_step(start->config, start->fds->error_fd);
+}
+
 /* The init: pid 1 of the sandbox's PID namespace. Never returns. */
 static void run_init(const csb_config *config, const char *root_dir, const csb_child_fds *fds) {
     csb_error err = {{0}};
@@ -169,17 +187,25 @@ static void run_init(const csb_config *config, const char *root_dir, const csb_c
         goto fail;
     }
     if (csb_build_root(config, root_dir, &err) < 0) goto fail;
-    if (config->loopback && csb_loopback_up(&err) < 0) goto fail;
-    pid_t step = fork();
-    if (step < 0) {
-        csb_fail(&err, "fork: %s", strerror(errno));
+    if (config->loopback && !config->netns_prepared && csb_loopback_up(&err) < 0) goto fail;
+    /* The step starts the way posix_spawn starts a program: sharing the init's memory, on a stack of
+     * its own, with the init suspended until the exec. Nothing is copied, and the step runs at once
+     * instead of waiting to be scheduled. Its code before exec allocates nothing (the seccomp filter
+     * is compiled here first) and changes only per-process state (fds, credentials, limits). */
+    if (!config->insecure && csb_prepare_seccomp(config->loopback, &err) < 0) goto fail;
+    size_t stack_size = 256 * 1024;
+    char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        csb_fail(&err, "mmap: %s", strerror(errno));
         goto fail;
     }
-    if (step == 0) {
-        close(fds->status_fd);
-        close(fds->lifeline_fd);
-        csb_exec_step(config, fds->error_fd);
+    csb_step_start start = {config, fds};
+    pid_t step = clone(start_step, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+    if (step < 0) {
+        csb_fail(&err, "clone: %s", strerror(errno));
+        goto fail;
     }
+    munmap(stack, stack_size);
     close(fds->error_fd);
     /* The init keeps no privilege either: it only reaps. */
     if (csb_drop_privileges(config, &err) < 0) {
@@ -252,8 +278,8 @@ static int start_child(const csb_config *config, const csb_cgroup *cg, const cha
         }
         long flags = SIGCHLD;
         if (!config->insecure)
-            flags |= CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
-                     (use_userns ? CLONE_NEWUSER : 0);
+            flags |= CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | (use_userns ? CLONE_NEWUSER : 0) |
+                     (config->netns_prepared ? 0 : CLONE_NEWNET);
         pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
         if (pid == 0) {
             close(sync[1]);
@@ -399,7 +425,21 @@ static void supervise(const csb_config *config, const csb_started *started, int 
         if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
-static int run_step(csb_config *config) {
+/* What the launcher service works out once, before it forks supervisors (csb_prepare_runs). */
+static struct {
+    int have_cgroup;
+    csb_cgroup cgroup;
+} prepared;
+
+void csb_prepare_runs(void) {
+    csb_cgroup_discover(&prepared.cgroup);
+    prepared.have_cgroup = 1;
+    csb_error ignored; /* a filter that cannot be built is reported by the run that needs it */
+    csb_prepare_seccomp(0, &ignored);
+    csb_prepare_seccomp(1, &ignored);
+}
+
+int csb_run_step(csb_config *config) {
     csb_error err = {{0}};
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (config->parent_pid > 0 && getppid() != config->parent_pid) {
@@ -415,28 +455,37 @@ static int run_step(csb_config *config) {
     sigprocmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (signal_fd < 0) return csb_fail(&err, "signalfd: %s", strerror(errno)), report_error(&err);
+    if (signal_fd < 0) return csb_fail(&err, "signalfd: %s", strerror(errno)), csb_report_error(&err);
     if (config->insecure) prctl(PR_SET_CHILD_SUBREAPER, 1);
 
     csb_cgroup cg;
-    csb_cgroup_discover(&cg);
+    if (prepared.have_cgroup) cg = prepared.cgroup;
+    else csb_cgroup_discover(&cg);
     csb_cgroup_sweep_stale(&cg);
     char root_dir[4352] = "";
-    if (prepare_host(config, root_dir, sizeof root_dir, &err) < 0) return report_error(&err);
+    if (prepare_host(config, root_dir, sizeof root_dir, &err) < 0) return csb_report_error(&err);
     char warning[600] = "";
     if (csb_cgroup_create(&cg, config, &err) < 0) {
         csb_cgroup_remove(&cg);
-        if (!config->insecure) return report_error(&err);
+        if (!config->insecure) return csb_report_error(&err);
         /* The operator chose to run without isolation: go on without the cgroup, but say so. */
         snprintf(warning, sizeof warning, "cgroup limits not applied: %s", err.text);
         for (int c = 0; c < CSB_CG_COUNT; c++) cg.controller[c].version = 0;
     }
 
+    /* A network namespace made ahead of time by the service: the clone below then skips creating
+     * one, the costliest part of it. It is owned by the host's user namespace, so nothing inside the
+     * sandbox can reconfigure it. */
+    if (config->prepared_netns_fd >= 0) {
+        config->netns_prepared = !config->insecure && setns(config->prepared_netns_fd, CLONE_NEWNET) == 0;
+        close(config->prepared_netns_fd);
+        config->prepared_netns_fd = -1;
+    }
     int64_t start = now_ns();
     csb_started started;
     if (start_child(config, &cg, root_dir, &started, &err) < 0) {
         csb_cgroup_remove(&cg);
-        return report_error(&err);
+        return csb_report_error(&err);
     }
     /* Let the worker see end-of-file on stdout/stderr as soon as the sandbox is gone. */
     int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -504,6 +553,7 @@ static int run_step(csb_config *config) {
     report_line("userns=%d", started.userns);
     if (run.message[0]) report_line("message=%s", run.message);
     if (warning[0]) report_line("warning=%s", warning);
+    report_line("end=1"); /* everything is cleaned up and reported: nothing else will happen */
     return 0;
 }
 
@@ -514,7 +564,8 @@ int main(int argc, char **argv) {
     if (fcntl(CSB_REPORT_FD, F_GETFD) < 0) dup2(2, CSB_REPORT_FD); /* started by hand: report on stderr */
     csb_config config;
     csb_error err = {{0}};
-    if (csb_parse_config(argc, argv, &config, &err) < 0) return report_error(&err);
+    if (csb_parse_config(argc, argv, &config, &err) < 0) return csb_report_error(&err);
     if (config.check) return csb_check_main(&config, CSB_REPORT_FD);
-    return run_step(&config);
+    if (config.serve) return csb_serve_main(&config);
+    return csb_run_step(&config);
 }

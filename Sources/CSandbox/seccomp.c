@@ -1,5 +1,9 @@
 /*
- * The step's seccomp filter, built with libseccomp just before exec.
+ * The step's seccomp filter, installed just before exec.
+ *
+ * The filter is built by libseccomp and compiled to a BPF program once per process and network mode
+ * (the launcher service prepares both before its first fork, so a run only installs a ready program:
+ * building one took about 0.4 ms).
  *
  * Policy: a deny-list. Everything is allowed except the calls below, which fail with EPERM (so a
  * program sees an ordinary "Operation not permitted" rather than being killed):
@@ -32,13 +36,18 @@
 #include "CSandbox.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const char *const denied[] = {
     "mount", "umount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig", "fsmount", "fspick",
@@ -63,7 +72,41 @@ static int add(scmp_filter_ctx ctx, int errno_value, int syscall, unsigned count
     return 0;
 }
 
-int csb_load_seccomp(int loopback, csb_error *err) {
+/* The compiled filter of each network mode (index: loopback), once built. */
+static struct sock_fprog programs[2];
+
+/* Exports the filter in `ctx` as a BPF program in memory. */
+static int export_program(scmp_filter_ctx ctx, struct sock_fprog *program, csb_error *err) {
+    int fd = memfd_create("shoal-seccomp", MFD_CLOEXEC);
+    if (fd < 0) return csb_fail(err, "seccomp: memfd_create: %s", strerror(errno));
+    int result = -1;
+    int r = seccomp_export_bpf(ctx, fd);
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (r < 0) {
+        csb_fail(err, "seccomp: cannot compile the filter: %s", strerror(-r));
+    } else if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0 ||
+               size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+        csb_fail(err, "seccomp: the compiled filter has an unexpected size (%lld bytes)", (long long)size);
+    } else {
+        struct sock_filter *filter = malloc((size_t)size);
+        if (!filter) {
+            csb_fail(err, "seccomp: out of memory");
+        } else if (pread(fd, filter, (size_t)size, 0) != size) {
+            csb_fail(err, "seccomp: cannot read the compiled filter: %s", strerror(errno));
+            free(filter);
+        } else {
+            program->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+            program->filter = filter;
+            result = 0;
+        }
+    }
+    close(fd);
+    return result;
+}
+
+int csb_prepare_seccomp(int loopback, csb_error *err) {
+    loopback = loopback ? 1 : 0;
+    if (programs[loopback].filter) return 0;
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) return csb_fail(err, "seccomp: cannot create a filter");
     int result = -1;
@@ -107,15 +150,18 @@ int csb_load_seccomp(int loopback, csb_error *err) {
     struct scmp_arg_cmp above = SCMP_A0(SCMP_CMP_GT, next - 1);
     if (add(ctx, EPERM, SCMP_SYS(socket), 1, &above, err) < 0) goto done;
 
-    int r = seccomp_load(ctx);
-    if (r < 0) {
-        csb_fail(err, "seccomp: cannot load the filter: %s", strerror(-r));
-        goto done;
-    }
-    result = 0;
+    result = export_program(ctx, &programs[loopback], err);
 done:
     seccomp_release(ctx);
     return result;
+}
+
+int csb_load_seccomp(int loopback, csb_error *err) {
+    if (csb_prepare_seccomp(loopback, err) < 0) return -1;
+    /* no_new_privs is already set (csb_drop_privileges), as an unprivileged filter needs. */
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &programs[loopback ? 1 : 0]) < 0)
+        return csb_fail(err, "seccomp: cannot load the filter: %s", strerror(errno));
+    return 0;
 }
 
 void csb_seccomp_version(char *buffer, size_t size) {

@@ -21,6 +21,10 @@ struct LauncherReport: Sendable, Equatable {
 
     subscript(key: String) -> String? { values[key] }
 
+    /// Whether the launcher got to the end of its work: it reported an error, or a result whose last
+    /// line (`end=1`) it writes after everything is cleaned up.
+    var isComplete: Bool { values["error"] != nil || values["end"] != nil }
+
     func integer(_ key: String) -> Int64? { values[key].flatMap { Int64($0) } }
 
     /// The run's result, with the logs the worker captured.

@@ -1,14 +1,23 @@
 import Foundation
 import Synchronization
 
-/// One run of the `shoal-sandbox` executable, driven from a thread of its own.
+/// One run of the launcher, driven from a thread of its own.
 ///
-/// The thread spawns the launcher, copies its stdout and stderr into the (capped) log files and
-/// the optional stream, collects the report from fd 3, and finally reaps the launcher with a
-/// blocking wait. None of this may run on Swift's cooperative thread pool (it blocks), and the
-/// spawning thread matters: the launcher asks for SIGTERM when its parent *thread* exits
-/// (PR_SET_PDEATHSIG), so it is spawned by the same long-lived thread that waits for it.
+/// The thread starts the launcher (a supervisor forked by the ``LauncherService``, or, for
+/// `--check`, the executable itself), copies its stdout and stderr into the (capped) log files and
+/// the optional stream, collects the report from fd 3, and finally waits until the launcher has
+/// ended. None of this may run on Swift's cooperative thread pool (it blocks). A spawned launcher
+/// asks for SIGTERM when its parent *thread* exits (PR_SET_PDEATHSIG), so it is spawned by the same
+/// long-lived thread that waits for it.
 struct LauncherSession: Sendable {
+    /// How the launcher is started.
+    enum Launch: Sendable {
+        /// Exec the launcher executable for this one run.
+        case spawn
+        /// Ask the launcher service to fork a supervisor (the path of every step run).
+        case service
+    }
+
     /// Where one captured stream goes.
     struct LogTarget: Sendable {
         /// The file to write, or nil to discard the stream.
@@ -28,6 +37,7 @@ struct LauncherSession: Sendable {
 
     var launcherPath: String
     var arguments: [String]
+    var launch: Launch = .service
     var stdout: LogTarget
     var stderr: LogTarget
     var stream: AsyncStream<SandboxOutputChunk>.Continuation?
@@ -50,7 +60,7 @@ struct LauncherSession: Sendable {
     ) {
         var opened: [Int32] = []
         func closeAll() { opened.forEach { if $0 >= 0 { close($0) } } }
-        let pid: pid_t
+        let launched: Launched
         let readEnds: [Int32]
         var logs: [CappedLog]
         do {
@@ -61,9 +71,7 @@ struct LauncherSession: Sendable {
             let report = try SystemCall.pipe()
             opened += [report.read, report.write]
             logs = try [CappedLog(stdout), CappedLog(stderr)]
-            pid = try SystemCall.spawn(
-                path: launcherPath, arguments: [launcherPath] + arguments, environment: [],
-                descriptors: [(out.write, 1), (err.write, 2), (report.write, 3)])
+            launched = try startLauncher(stdout: out.write, stderr: err.write, report: report.write)
             for fd in [out.write, err.write, report.write] { close(fd) }
             readEnds = [out.read, err.read, report.read]
         } catch {
@@ -72,8 +80,8 @@ struct LauncherSession: Sendable {
             spawned.resume(throwing: error)
             return
         }
-        control.started(pid)
-        spawned.resume(returning: pid)
+        control.started(stop: launched.stop)
+        spawned.resume(returning: launched.pid)
 
         var fds = readEnds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -103,18 +111,85 @@ struct LauncherSession: Sendable {
         stream?.finish()
         for log in logs { log.close() }
 
-        // Wait without reaping first, so `cancel()` can never signal a recycled pid.
-        var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
-        control.exited()
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let launcherStatus =
-            status & 0x7f == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
+        let report = LauncherReport(parsing: String(decoding: reportBytes, as: UTF8.self))
+        let launcherStatus = launched.waitForExit(report.isComplete) { control.exited() }
         completion(
             Outcome(
-                report: LauncherReport(parsing: String(decoding: reportBytes, as: UTF8.self)),
+                report: report,
                 stdout: logs[0].summary, stderr: logs[1].summary, launcherStatus: launcherStatus))
+    }
+}
+
+extension LauncherSession {
+    /// A started launcher: its pid, how to stop it, and how to wait for its end.
+    private struct Launched {
+        var pid: pid_t
+        var stop: @Sendable () -> Void
+        /// Blocks until the launcher has ended, calls `ended` (before a spawned launcher is reaped, so
+        /// its pid cannot be recycled while `stop` may still signal it), and returns how it ended, in words.
+        ///
+        /// A supervisor writes its report last, after the sandbox and its cgroup are gone, so once the
+        /// report is complete its exit status adds nothing: a served run does not wait for it.
+        var waitForExit: (_ reportIsComplete: Bool, _ ended: () -> Void) -> String
+    }
+
+    private func startLauncher(stdout: Int32, stderr: Int32, report: Int32) throws -> Launched {
+        switch launch {
+        case .spawn:
+            let pid = try SystemCall.spawn(
+                path: launcherPath, arguments: [launcherPath] + arguments, environment: [],
+                descriptors: [(stdout, 1), (stderr, 2), (report, 3)])
+            return Launched(pid: pid, stop: { kill(pid, SIGTERM) }) { _, ended in
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+                ended()
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                return Self.describe(status: status)
+            }
+        case .service:
+            let service = try LauncherService.shared(launcherPath: launcherPath)
+            let started = OneShot<Result<pid_t, SandboxError>>()
+            let exited = OneShot<LauncherService.Exit>()
+            let id = try service.run(
+                arguments: arguments, stdout: stdout, stderr: stderr, report: report,
+                started: { started.put($0) }, exited: { exited.put($0) })
+            let pid = try started.wait().get()
+            // The service signals a supervisor only while it is unreaped: `stop` is safe at any time.
+            return Launched(pid: pid, stop: { service.cancel(id) }) { reportIsComplete, ended in
+                defer { ended() }
+                if reportIsComplete { return "exited after its report" }
+                return switch exited.wait() {
+                case .status(let status): Self.describe(status: status)
+                case .serviceLost: "was lost with the launcher service"
+                }
+            }
+        }
+    }
+
+    static func describe(status: Int32) -> String {
+        status & 0x7f == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
+    }
+}
+
+/// A value handed from one thread to another that waits for it; the first one put wins.
+private final class OneShot<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: Value?
+
+    func put(_ newValue: Value) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard value == nil else { return }
+        value = newValue
+        condition.broadcast()
+    }
+
+    func wait() -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while value == nil { condition.wait() }
+        return value!
     }
 }
 
@@ -154,7 +229,7 @@ private struct CappedLog {
 /// has exited, cancellation, and the final outcome with the tasks waiting for it.
 final class LauncherControl<Value: Sendable>: Sendable {
     private struct State {
-        var pid: pid_t = 0
+        var stop: (@Sendable () -> Void)?
         var exited = false
         var cancelRequested = false
         var outcome: Result<Value, any Error>?
@@ -163,22 +238,22 @@ final class LauncherControl<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    /// Records the launcher's pid; if cancellation came first, passes it on at once.
-    func started(_ pid: pid_t) {
+    /// Records how to stop the started launcher; if cancellation came first, stops it at once.
+    func started(stop: @escaping @Sendable () -> Void) {
         state.withLock { state in
-            state.pid = pid
-            if state.cancelRequested { kill(pid, SIGTERM) }
+            state.stop = stop
+            if state.cancelRequested { stop() }
         }
     }
 
-    /// Records that the launcher has exited (it is a zombie until reaped, so its pid is still ours).
+    /// Records that the launcher has ended: `stop` is never called after this.
     func exited() { state.withLock { $0.exited = true } }
 
     /// Asks the launcher to stop: it kills the sandbox's whole tree, cleans up and reports `cancelled`.
     func cancel() {
         state.withLock { state in
             state.cancelRequested = true
-            if state.pid > 0 && !state.exited { kill(state.pid, SIGTERM) }
+            if !state.exited { state.stop?() }
         }
     }
 

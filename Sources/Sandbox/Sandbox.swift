@@ -2,8 +2,9 @@ import Foundation
 
 /// Runs commands in a sandbox: the entry points of the module.
 ///
-/// Each run is supervised by a small launcher executable, `shoal-sandbox`, spawned fresh for the run
-/// (the worker process itself is never cloned). The launcher puts the step in new mount, PID,
+/// Each run is supervised by the small launcher executable, `shoal-sandbox`: started once per process
+/// as a service, it forks a supervisor for each run (the worker process itself is never cloned, and
+/// no run pays for starting an executable). The supervisor puts the step in new mount, PID,
 /// network, IPC and UTS namespaces (and a user namespace where the host allows it) on a read-only
 /// root of bind mounts, as the unprivileged uid 65534 with no capabilities, `no_new_privs` and a
 /// seccomp filter, inside a cgroup that carries the limits. See the module's documentation for the
@@ -129,7 +130,7 @@ public enum Sandbox {
         let launcher = try launcherPath()
         let control = LauncherControl<SandboxFeatures>()
         let session = LauncherSession(
-            launcherPath: launcher, arguments: ["--check"], stdout: .init(path: nil, cap: 0),
+            launcherPath: launcher, arguments: ["--check"], launch: .spawn, stdout: .init(path: nil, cap: 0),
             stderr: .init(path: nil, cap: 0), stream: nil)
         _ = try await session.start(control: control) { outcome in
             if let error = outcome.report["error"] {

@@ -6,6 +6,13 @@ import Testing
     private let stdout = SandboxLog(path: "/logs/stdout.log", totalBytes: 10, keptBytes: 10)
     private let stderr = SandboxLog(path: "/logs/stderr.log", totalBytes: 0, keptBytes: 0)
 
+    @Test func aReportIsCompleteOnlyWithItsLastLineOrAnError() {
+        #expect(!LauncherReport(parsing: "reason=exited\nstatus=exited\nexit_code=0\n").isComplete)
+        #expect(LauncherReport(parsing: "reason=exited\nstatus=exited\nexit_code=0\nuserns=1\nend=1\n").isComplete)
+        #expect(LauncherReport(parsing: "error=cgroup memory: not mounted\n").isComplete)
+        #expect(!LauncherReport(parsing: "").isComplete)
+    }
+
     @Test func aFinishedRunBecomesAResult() throws {
         let report = LauncherReport(parsing: """
             reason=exited

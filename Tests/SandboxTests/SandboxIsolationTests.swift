@@ -136,6 +136,43 @@ struct SandboxIsolationTests {
         #expect(!listener.hasPendingConnection())
     }
 
+    @Test func everyRunGetsAFreshNetworkNamespaceWithOnlyLoopback() async throws {
+        // Sequential runs use the namespaces the launcher service prepares; concurrent ones drain
+        // that pool, so some create their own: both must be fresh, never shared, never the host's.
+        // NS_GET_USERNS tells who owns the namespace: a prepared one belongs to the host's user
+        // namespace, outside the sandbox's (EPERM); one created at clone time, to the sandbox's own.
+        let owner = "import fcntl, os; fd = os.open('/proc/self/ns/net', os.O_RDONLY)\n"
+            + "try:\n    fcntl.ioctl(fd, 0xb701); print('own')\nexcept PermissionError: print('prepared')"
+        let command = [
+            "sh", "-c", "readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; python3 -c \"$0\"", owner,
+        ]
+        var runs: [Finished] = []
+        for _ in 0..<3 { runs.append(try await runSandboxed(command)) }
+        runs += try await withThrowingTaskGroup(of: Finished.self) { group in
+            for _ in 0..<4 { group.addTask { try await runSandboxed(command) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        runs.append(try await runSandboxed(command) { $0.network = .loopback })
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        var namespaces: Set<String> = []
+        for run in runs {
+            #expect(run.result.succeeded, "\(run.stderr)")
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3 && lines[1] == "lo", "interfaces: \(lines.dropFirst())")
+            guard let namespace = lines.first, namespace.hasPrefix("net:[") else {
+                Issue.record("no namespace in \(run.stdout)")
+                continue
+            }
+            #expect(namespace != host)
+            namespaces.insert(namespace)
+        }
+        #expect(namespaces.count == runs.count, "a network namespace was used by more than one run")
+        // One run at a time always finds a prepared namespace (the pool refills as each run starts).
+        for index in [0, 1, 2, runs.count - 1] {
+            #expect(runs[index].stdout.hasSuffix("prepared\n"), "run \(index): \(runs[index].stdout)")
+        }
+    }
+
     @Test func mountPtraceUnshareAndSetnsAreRefused() async throws {
         let run = try await python(
             """

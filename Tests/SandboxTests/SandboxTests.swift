@@ -296,14 +296,22 @@ func processes(withArgument argument: String) -> [Int32] {
     }
 }
 
-/// Waits (up to 10 s) until a `shoal-sandbox` launcher with `argument` on its command line runs.
+/// Waits (up to 10 s) until a step with `argument` on its command line runs, and returns the pid of
+/// the launcher supervising it: the step's cgroup (seen from here, outside its cgroup namespace) is
+/// the run's group, named `<launcher pid>-<nonce>`.
 func waitForLauncher(withArgument argument: String) async throws -> Int32 {
     for _ in 0..<200 {
         for pid in processes(withArgument: argument) {
-            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
-            if comm.hasPrefix("shoal-sandbox"), !CgroupFolders.groups(ofLauncher: pid).isEmpty { return pid }
+            let cgroups = (try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)) ?? ""
+            for line in cgroups.split(separator: "\n") {
+                guard let range = line.range(of: "/shoal-sandbox/") else { continue }
+                let group = line[range.upperBound...].prefix { $0 != "/" }
+                if let launcher = Int32(group.prefix { $0 != "-" }), !CgroupFolders.groups(ofLauncher: launcher).isEmpty {
+                    return launcher
+                }
+            }
         }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw SandboxError(.io, "no launcher with \(argument) appeared")
+    throw SandboxError(.io, "no launcher running a step with \(argument) appeared")
 }

@@ -52,6 +52,7 @@ typedef struct {
     csb_userns_mode userns;
     int insecure; /* run without namespaces, seccomp or uid change (operator's explicit choice) */
     int check;    /* probe the host's isolation features instead of running a step */
+    int serve;    /* become the launcher service: fork a supervisor per run asked for (server.c) */
     uid_t uid;
     gid_t gid;
     int64_t memory_bytes;
@@ -64,6 +65,10 @@ typedef struct {
     int64_t cpu_millis; /* CPU bandwidth: 1000 = one core */
     int64_t timeout_ms;
     pid_t parent_pid; /* the spawning process; the launcher exits at once if it is already gone */
+    /* A fresh network namespace the launcher service made ahead of time for this run (its `lo` up
+     * for loopback runs), or -1: the sandbox then gets a new one at clone time. */
+    int prepared_netns_fd;
+    int netns_prepared; /* set once the supervisor has entered the prepared namespace */
 } csb_config;
 
 /* A one-line error message buffer. */
@@ -149,6 +154,9 @@ int csb_set_rlimits(const csb_config *config, csb_error *err);
 
 /* ---- seccomp.c ----------------------------------------------------------------------------- */
 
+/* Builds and compiles the step's seccomp filter for a network mode, once per process (the service
+ * prepares both modes before it forks supervisors). */
+int csb_prepare_seccomp(int loopback, csb_error *err);
 /* Loads the step's seccomp filter (deny-list, EPERM). `loopback` allows AF_INET/AF_INET6 sockets. */
 int csb_load_seccomp(int loopback, csb_error *err);
 /* libseccomp's version as "major.minor.micro". */
@@ -159,6 +167,23 @@ void csb_seccomp_version(char *buffer, size_t size);
 /* Bytes in regular files (and symlinks) under `path`, without following symlinks (a tree nested
  * deeper than 256 folders counts as 2^60: over any cap); -1 on error. */
 int64_t csb_tree_bytes(const char *path);
+
+/* ---- main.c ------------------------------------------------------------------------------- */
+
+/* Works out once what every run needs and does not change (the cgroup hierarchies, the compiled
+ * seccomp filters); the service calls it before its first fork. */
+void csb_prepare_runs(void);
+/* Supervises one run described by `config` and writes its report on CSB_REPORT_FD; returns the
+ * launcher's exit status. */
+int csb_run_step(csb_config *config);
+/* Writes `error=...` on CSB_REPORT_FD; returns the launcher's exit status for it (2). */
+int csb_report_error(const csb_error *err);
+
+/* ---- server.c ------------------------------------------------------------------------------ */
+
+/* The launcher service: reads run requests from the socket on CSB_REPORT_FD and forks a supervisor
+ * (csb_run_step) for each; returns once the worker has gone and every run has ended. */
+int csb_serve_main(const csb_config *config);
 
 /* ---- check.c ------------------------------------------------------------------------------- */
 
