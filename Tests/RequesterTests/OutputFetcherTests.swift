@@ -46,13 +46,34 @@ import Testing
         }
     }
 
-    @Test func headAnswersFromWhatTheRequesterHoldsWithoutFetching() async throws {
+    @Test func headOfAnOutputNotFetchedYetFetchesItAndAnswersAsGetWould() async throws {
         try await withOutputElsewhere { (pool: TestPool, output: CID, counters: GatewayCounters) async throws in
-            #expect(try await pool.send("HEAD", "/ipfs/\(output)?format=raw", token: pool.admin).status == 404)
+            let head = try await pool.send("HEAD", "/ipfs/\(output)?format=raw", token: pool.admin)
+            #expect(head.status == 200, "\(head.text)")
+            #expect(counters.totals.rawResponses + counters.totals.carResponses == 1)
+            #expect(try pool.requester.repo.has(output))
+            // Held now: HEAD and GET answer the same headers without asking the worker again.
+            let again = try await pool.send("HEAD", "/ipfs/\(output)?format=raw", token: pool.admin)
+            let get = try await pool.send("GET", "/ipfs/\(output)?format=raw", token: pool.admin)
+            #expect(again.status == 200 && get.status == 200)
+            #expect(head.headers["content-length"] == String(get.body.count) && again.headers["content-length"] == head.headers["content-length"])
+            #expect(head.headers["etag"] == get.headers["etag"] && head.headers["x-ipfs-roots"] == output.string)
+            #expect(counters.totals.rawResponses + counters.totals.carResponses == 1)
+        }
+    }
+
+    @Test func onlyIfCachedAsksWhatTheRequesterHoldsWithoutFetching() async throws {
+        try await withOutputElsewhere { (pool: TestPool, output: CID, counters: GatewayCounters) async throws in
+            let onlyIfCached = [("Cache-Control", "only-if-cached")]
+            for method in ["HEAD", "GET"] {
+                let answer = try await pool.send(method, "/ipfs/\(output)?format=raw", token: pool.admin, headers: onlyIfCached)
+                #expect(answer.status == 412, "\(method): \(answer.status) \(answer.text)")
+            }
             #expect(counters.totals.rawResponses + counters.totals.carResponses == 0)
             #expect(try pool.requester.repo.has(output) == false)
             #expect(try await pool.send("GET", "/ipfs/\(output)?format=raw", token: pool.admin).status == 200)
-            #expect(try await pool.send("HEAD", "/ipfs/\(output)?format=raw", token: pool.admin).status == 200)
+            let held = try await pool.send("HEAD", "/ipfs/\(output)?format=raw", token: pool.admin, headers: onlyIfCached)
+            #expect(held.status == 200)
         }
     }
 }

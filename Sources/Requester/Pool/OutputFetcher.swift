@@ -100,19 +100,27 @@ final class FetchFlights: Sendable {
     }
 }
 
-/// Runs ``OutputFetcher/ensureHeld(_:)`` before the gateway answers `GET /ipfs/{cid}`.
+/// Runs ``OutputFetcher/ensureHeld(_:)`` before the gateway answers `GET` or `HEAD /ipfs/{cid}`.
 ///
-/// `HEAD` answers from what the requester holds now and fetches nothing: a HEAD is a cheap
-/// question, and an output not fetched yet is 404 to it until a `GET` brings it in.
+/// `HEAD` fetches too, so that it answers as `GET` would (its length and Etag need the
+/// blocks; an output that only needs fetching is not "not found"), and the next `GET` is served
+/// from the store. A request with `Cache-Control: only-if-cached` asks what the requester
+/// holds now: nothing is fetched, and the gateway answers 412 for what is not held.
 struct OutputFetchMiddleware: RouterMiddleware {
     typealias Context = RequesterContext
     let fetcher: OutputFetcher
 
     func handle(_ request: Request, context: RequesterContext, next: (Request, RequesterContext) async throws -> Response) async throws -> Response {
         let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
-        if request.method == .get, parts.count >= 2, parts[0] == "ipfs", let cid = try? CID(String(parts[1])) {
+        if request.method == .get || request.method == .head, !Self.onlyIfCached(request),
+           parts.count >= 2, parts[0] == "ipfs", let cid = try? CID(String(parts[1]))
+        {
             await fetcher.ensureHeld(cid)
         }
         return try await next(request, context)
+    }
+
+    static func onlyIfCached(_ request: Request) -> Bool {
+        request.headers[values: .cacheControl].contains { $0.lowercased().contains("only-if-cached") }
     }
 }
