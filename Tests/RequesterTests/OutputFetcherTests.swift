@@ -8,11 +8,13 @@ import Testing
 /// Outputs brought to the requester when a client asks its gateway for them.
 @Suite struct OutputFetcherTests {
     /// Runs `body` with a finished job whose one output is held only by a slow worker gateway.
-    func withOutputElsewhere(_ body: @Sendable (TestPool, CID, GatewayCounters) async throws -> Void) async throws {
+    func withOutputElsewhere(
+        delay: Duration = .milliseconds(300), _ body: @Sendable (TestPool, CID, GatewayCounters) async throws -> Void
+    ) async throws {
         try await TestPool.with { pool in
             let peer = try await FakeWorker(pool: pool).join().peerToken
             let blocks = MemoryBlockstore()
-            try await withWorkerGateway(store: blocks, peerToken: peer, delay: .milliseconds(300)) { url, counters in
+            try await withWorkerGateway(store: blocks, peerToken: peer, delay: delay) { url, counters in
                 let worker = FakeWorker(pool: pool, url: url)
                 let data = testBlock(140).cid
                 try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
@@ -74,6 +76,66 @@ import Testing
             #expect(try await pool.send("GET", "/ipfs/\(output)?format=raw", token: pool.admin).status == 200)
             let held = try await pool.send("HEAD", "/ipfs/\(output)?format=raw", token: pool.admin, headers: onlyIfCached)
             #expect(held.status == 200)
+        }
+    }
+
+    @Test func aFetchEveryRequestGaveUpOnIsCancelled() async throws {
+        // A slow provider: the worker answers after 2 s.
+        try await withOutputElsewhere(delay: .seconds(2)) { (pool: TestPool, output: CID, counters: GatewayCounters) async throws in
+            let outputs = pool.requester.outputs
+            let first = Task { await outputs.ensureHeld(output) }
+            let second = Task { await outputs.ensureHeld(output) }
+            try await eventually { outputs.flights.waiting(for: output.v1) == 2 }
+            first.cancel()
+            await first.value
+            #expect(outputs.flights.waiting(for: output.v1) == 1, "another request still waits for it")
+            second.cancel()
+            await second.value
+            #expect(outputs.flights.waiting(for: output.v1) == 0)
+            // Past the provider's delay, the abandoned fetch stored nothing.
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(try pool.requester.repo.has(output) == false)
+            // The next request starts a fresh fetch, and it lands.
+            await outputs.ensureHeld(output)
+            #expect(try pool.requester.repo.has(output))
+        }
+    }
+
+    @Test func aWaiterThatLeavesStopsWaitingAndTheLastOneCancelsTheFlight() async throws {
+        let flights = FetchFlights()
+        let key = testBlock(141).cid
+        let (ended, ending) = AsyncStream<Bool>.makeStream()
+        let slow: @Sendable () async -> Void = {
+            try? await Task.sleep(for: .seconds(600))
+            ending.yield(Task.isCancelled)
+        }
+        let first = Task { await flights.join(key, slow) }
+        try await eventually { flights.waiting(for: key) == 1 }
+        let second = Task { await flights.join(key) { Issue.record("a second fetch of the same CID started") } }
+        try await eventually { flights.waiting(for: key) == 2 }
+        first.cancel()
+        await first.value  // returns at once: it does not wait for the 600 s fetch
+        #expect(flights.waiting(for: key) == 1)
+        second.cancel()
+        await second.value
+        var iterator = ended.makeAsyncIterator()
+        #expect(await iterator.next() == true, "the fetch was cancelled when its last waiter left")
+        #expect(flights.waiting(for: key) == 0)
+        // A request already cancelled when it joins neither waits nor starts a fetch.
+        let late = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await flights.join(key) { Issue.record("a cancelled request started a fetch") }
+        }
+        await late.value
+        #expect(flights.waiting(for: key) == 0)
+    }
+
+    /// Polls `condition` until it holds (bounded).
+    private func eventually(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TestFailure("the condition never held") }
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 }
