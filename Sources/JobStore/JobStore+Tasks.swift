@@ -53,26 +53,33 @@ extension JobStore {
     /// was lost (its process stopped before reporting; that attempt is closed as
     /// ``AttemptRecord/lostState``).
     ///
-    /// - Parameter node: The node the attempt is assigned to, when known.
+    /// The event logged is `task.running`, or `task.queued` when `queued`: the attempt only
+    /// waits in a pool's queue, and its `task.running` comes when a node claims it
+    /// (``claimExecutions(node:limit:leaseUntil:at:)``). The task's state is
+    /// ``TaskState/running`` either way (an attempt is open).
+    ///
+    /// - Parameters:
+    ///   - node: The node the attempt is assigned to, when known.
+    ///   - queued: Whether the attempt is queued rather than started.
     /// - Returns: The new attempt's number (1 for the first).
     @discardableResult
-    public func startAttempt(job: String, task: String, node: String?) throws -> Int {
+    public func startAttempt(job: String, task: String, node: String?, queued: Bool = false) throws -> Int {
         try write("start task \(job)/\(task)") { db in
-            try Self.openAttempt(db, job: job, task: task, node: node, at: Date().timeIntervalSince1970)
+            try Self.openAttempt(db, job: job, task: task, node: node, queued: queued, at: Date().timeIntervalSince1970)
         }
     }
 
     /// Opens a new attempt of each task in one transaction (a wave of a job's tasks starts at
-    /// once), like ``startAttempt(job:task:node:)`` for each, with their events in the order
+    /// once), like ``startAttempt(job:task:node:queued:)`` for each, with their events in the order
     /// given. All or none: a task that cannot start leaves every one as it was.
     ///
     /// - Returns: The new attempts' numbers, in the order of `tasks`.
     @discardableResult
-    public func startAttempts(job: String, tasks: [String], node: String?) throws -> [Int] {
+    public func startAttempts(job: String, tasks: [String], node: String?, queued: Bool = false) throws -> [Int] {
         guard !tasks.isEmpty else { return [] }
         return try write("start tasks of \(job)") { db in
             let now = Date().timeIntervalSince1970
-            return try tasks.map { task in try Self.openAttempt(db, job: job, task: task, node: node, at: now) }
+            return try tasks.map { task in try Self.openAttempt(db, job: job, task: task, node: node, queued: queued, at: now) }
         }
     }
 
@@ -181,7 +188,9 @@ extension JobStore {
     // MARK: Helpers
 
     /// Closes a lost attempt if the task was left running, and opens the next one.
-    static func openAttempt(_ db: Database, job: String, task: String, node: String?, at now: TimeInterval) throws -> Int {
+    static func openAttempt(
+        _ db: Database, job: String, task: String, node: String?, queued: Bool, at now: TimeInterval
+    ) throws -> Int {
         let record = try Self.task(db, job: job, id: task)
         try Self.check(record, to: .running)
         if record.state == .running {
@@ -206,7 +215,7 @@ extension JobStore {
         try db.executeCached(
             sql: "INSERT INTO attempt (job_id, task_id, number, state, node, started) VALUES (?, ?, ?, 'running', ?, ?)",
             arguments: [job, task, number, node, now])
-        try Self.appendEvent(db, job: job, kind: .taskRunning, task: task, attempt: number)
+        try Self.appendEvent(db, job: job, kind: queued ? .taskQueued : .taskRunning, task: task, attempt: number)
         return number
     }
 

@@ -42,7 +42,7 @@ import IPLD
 /// - ``tasks(of:)``
 /// - ``task(job:id:)``
 /// - ``markReady(job:task:)``
-/// - ``startAttempt(job:task:node:)``
+/// - ``startAttempt(job:task:node:queued:)``
 /// - ``finishTask(job:task:attempt:result:)``
 /// - ``skipTask(job:task:reason:message:)``
 /// - ``cancelTask(job:task:message:)``

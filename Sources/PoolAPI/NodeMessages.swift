@@ -153,14 +153,19 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     public var state: String
     public var labels: [String: String]
     public var capacity: Capacity
+    /// What the node reported free at its last heartbeat (`nil` before its first one).
     public var free: Capacity?
     public var pins: Int
     public var pinnedBytes: Int64
+    /// Steps the node holds (claimed, with a lease).
     public var running: Int
+    /// Slots the requester has given the node: steps placed on it and not claimed yet, and the
+    /// ones it holds. Known from the join on, unlike ``free``.
+    public var usedSlots: Int
     public var lastHeartbeat: Date?
 
     public init(id: String, url: String, state: String, labels: [String: String], capacity: Capacity, free: Capacity?,
-                pins: Int, pinnedBytes: Int64, running: Int, lastHeartbeat: Date?) {
+                pins: Int, pinnedBytes: Int64, running: Int, usedSlots: Int? = nil, lastHeartbeat: Date?) {
         self.id = id
         self.url = url
         self.state = state
@@ -170,6 +175,7 @@ public struct NodeInfo: Codable, Sendable, Hashable {
         self.pins = pins
         self.pinnedBytes = pinnedBytes
         self.running = running
+        self.usedSlots = usedSlots ?? running
         self.lastHeartbeat = lastHeartbeat
     }
 }

@@ -136,6 +136,9 @@ struct PoolCommandsTests {
         #expect(nodes.first?["url"] as? String == w1.url)
         let table = try pool.client.run(["node", "list"])
         #expect(table.stdout.contains("STATE") && table.stdout.contains("ready") && table.stdout.contains("name=w1"), "\(table)")
+        // SLOTS is used/total, known from the join on (the worker joined with one slot).
+        #expect(table.stdout.split(separator: "\n").last?.contains(" 0/1 ") == true, "\(table)")
+        #expect(nodes.first?["usedSlots"] as? Int == 0)
 
         let created = try pool.client.run(["token", "create", "--role", "client", "--note", "ci", "--json"]).json()
         let (id, secret) = (try #require(created["id"] as? String), try #require(created["token"] as? String))

@@ -48,6 +48,9 @@ struct JobStoreExecutionsTests {
         #expect(claimed.map(\.id) == [execution.id])
         #expect(claimed.first?.state == .assigned)
         #expect(try fixture.store.claimExecutions(node: "n1", limit: 5, leaseUntil: Date() + 30).isEmpty)
+        // The claim, once, is when the attempt starts running.
+        let running = try fixture.store.events(of: job).filter { $0.kind == .taskRunning }
+        #expect(running.map(\.taskID) == ["a"] && running.first?.attempt == 1 && running.first?.message == "on n1")
 
         guard case .wrongNode = try fixture.store.reportExecution(execution.id, node: "n2", outcome: "A") else {
             Issue.record("a report from another node was taken")

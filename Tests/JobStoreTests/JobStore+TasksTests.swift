@@ -42,6 +42,11 @@ struct JobStoreTasksTests {
         #expect(try fixture.store.startAttempts(job: id, tasks: ["b", "a"], node: nil) == [1, 2])
         #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == [AttemptRecord.lostState, "running"])
         #expect(try fixture.store.startAttempts(job: id, tasks: [], node: nil).isEmpty)
+        // A pool's attempts are only queued: logged as such, the task running all the same.
+        #expect(try fixture.store.startAttempts(job: id, tasks: ["c"], node: nil, queued: true) == [2])
+        #expect(try fixture.store.task(job: id, id: "c").state == .running)
+        let last = try fixture.store.events(of: id).suffix(2).map(\.kind)
+        #expect(last == [.attemptLost, .taskQueued])
     }
 
     @Test func aTaskRunsThroughItsStates() throws {

@@ -243,6 +243,28 @@ struct JobCoordinatorTests {
         #expect(events.filter { $0.kind == .taskSucceeded }.count == 4)
     }
 
+    @Test func aStepThatStartsWhenDispatchedIsLoggedRunningAndAQueuedOneIsLoggedQueued() async throws {
+        let fixture = try CoordinatorFixture()
+        let direct = try fixture.job(Self.twoChains)
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: ScriptedDispatcher(), concurrency: 1).run(job: direct)
+        #expect(try taskEvents(fixture.store, direct, "b") == [.taskReady, .taskRunning, .taskSucceeded])
+        let queued = try fixture.job(Self.twoChains)
+        _ = try await JobCoordinator(store: fixture.store, dispatcher: QueuingDispatcher(), concurrency: 1).run(job: queued)
+        // The coordinator only queued it: `task.running` is for whoever starts it (a node's claim).
+        #expect(try taskEvents(fixture.store, queued, "b") == [.taskReady, .taskQueued, .taskSucceeded])
+    }
+
+    /// The kinds of one task's events, oldest first.
+    private func taskEvents(_ store: JobStore, _ job: String, _ task: String) throws -> [JobEvent.Kind] {
+        try store.events(of: job).filter { $0.taskID == task }.map(\.kind)
+    }
+
+    /// A dispatcher whose steps wait in a queue before something else starts them.
+    private struct QueuingDispatcher: StepDispatcher {
+        var queuesSteps: Bool { true }
+        func dispatch(_ assignment: StepAssignment) async throws -> StepOutcome { succeed(assignment) }
+    }
+
     @Test func theDispatcherSettlesOnceBeforeTheEndIsRecorded() async throws {
         let fixture = try CoordinatorFixture()
         let id = try fixture.job(Self.twoChains)

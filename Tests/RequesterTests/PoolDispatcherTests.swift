@@ -12,6 +12,26 @@ import Testing
 
 /// Leases, re-queues, duplicate and late reports, cancellation.
 @Suite struct PoolDispatcherTests {
+    @Test func aTaskIsLoggedQueuedThenPlacedThenRunningWhenClaimedThenSucceeded() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(60).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(slots: 1, pins: [PinReport(cid: data.string, size: 1 << 20)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            // Placed but not claimed yet: nothing says the task runs.
+            let placed = try await pool.waitForStatus(job) { $0.tasks.first?.node == worker.node }
+            #expect(placed.tasks.first?.state == "ready")
+            let beforeClaim = try await pool.events(job).filter { $0.task == "a" }.map(\.kind)
+            #expect(beforeClaim == ["task.ready", "task.queued", "task.placed"], "\(beforeClaim)")
+            let assignment = try await worker.claimOne()
+            #expect(try await worker.report(assignment).status == 200)
+            #expect(try await pool.waitForEnd(job).state == "succeeded")
+            let events = try await pool.events(job).filter { $0.task == "a" }
+            #expect(events.map(\.kind) == ["task.ready", "task.queued", "task.placed", "task.running", "task.succeeded"], "\(events)")
+            #expect(events.first { $0.kind == "task.running" }?.message == "on \(worker.node)")
+        }
+    }
+
     @Test func aLostLeaseIsQueuedAgainOnAnotherNodeAndTheStepSucceedsOnce() async throws {
         try await TestPool.with(configure: { $0.preferredWindow = .milliseconds(100); $0.lease = .seconds(3) }) { pool in
             let data = testBlock(61).cid
@@ -40,6 +60,12 @@ import Testing
             let events = try await pool.events(job)
             #expect(events.filter { $0.kind == "task.requeued" }.count == 1)
             #expect(events.filter { $0.kind == "task.succeeded" }.count == 1)
+            // Each attempt runs only once a node claims it, the second one after it was queued again.
+            let kinds = events.filter { $0.task == "a" && $0.kind != "task.waiting" }.map(\.kind)
+            #expect(kinds == [
+                "task.ready", "task.queued", "task.placed", "task.running", "attempt.lost", "task.queued", "task.requeued",
+                "task.placed", "task.running", "task.succeeded",
+            ], "\(kinds)")
             #expect(try pool.requester.store.attempts(job: job, task: "a").map(\.state) == [AttemptRecord.lostState, "succeeded"])
             #expect(try pool.requester.store.node(lost.node)?.state == .down)
         }

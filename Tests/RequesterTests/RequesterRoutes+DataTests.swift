@@ -8,6 +8,34 @@ import Testing
 
 /// Block uploads, lineage and verification from uploaded provenance, outputs through `/ipfs`.
 @Suite struct RequesterRoutesDataTests {
+    @Test func theNodeListCountsUsedSlotsFromTheJoinOnBeforeAnyHeartbeat() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(90).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(slots: 3, pins: [PinReport(cid: data.string, size: 10)])
+            func info() async throws -> NodeInfo {
+                let exchange = try await pool.send("GET", PoolAPI.Path.nodes, token: pool.admin)
+                try exchange.expect(200)
+                return try #require(try exchange.decode([NodeInfo].self).first { $0.id == worker.node })
+            }
+            var node = try await info()
+            #expect(node.free == nil, "no heartbeat yet")
+            #expect(node.capacity.slots == 3 && node.usedSlots == 0 && node.running == 0)
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            _ = try await pool.waitForStatus(job) { $0.tasks.first?.node == worker.node }
+            node = try await info()
+            #expect(node.usedSlots == 1 && node.running == 0, "placed, not claimed: \(node)")
+            let assignment = try await worker.claimOne()
+            node = try await info()
+            #expect(node.usedSlots == 1 && node.running == 1, "\(node)")
+            #expect(node.free == nil)
+            #expect(try await worker.report(assignment).status == 200)
+            _ = try await pool.waitForEnd(job)
+            node = try await info()
+            #expect(node.usedSlots == 0 && node.running == 0, "\(node)")
+        }
+    }
+
     @Test func anUploadedCARIsStoredAndPinnedAndACorruptedOneLeavesNoPin() async throws {
         try await TestPool.with { pool in
             let good = testBlock(91), other = testBlock(92)

@@ -12,6 +12,10 @@ public struct JobEvent: Sendable, Hashable, Codable {
         case jobStarted = "job.started"
         case jobFinished = "job.finished"
         case taskReady = "task.ready"
+        /// An attempt was opened and queued for a pool to place; it runs once a node claims it
+        /// (then `task.running`).
+        case taskQueued = "task.queued"
+        /// An attempt started: the local runner began it, or the node it was placed on claimed it.
         case taskRunning = "task.running"
         case taskSucceeded = "task.succeeded"
         case taskCached = "task.cached"

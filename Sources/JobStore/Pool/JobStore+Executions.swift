@@ -134,7 +134,9 @@ extension JobStore {
     }
 
     /// `placed → assigned` for up to `limit` executions placed on `node`, oldest placement
-    /// first, each with a lease until `leaseUntil`.
+    /// first, each with a lease until `leaseUntil`. Each claimed attempt's job logs
+    /// `task.running` (`on <node>`) in the same transaction: the attempt was only queued until
+    /// now (see ``startAttempt(job:task:node:queued:)``).
     public func claimExecutions(node: String, limit: Int, leaseUntil: Date, at date: Date = Date()) throws -> [ExecutionRecord] {
         try write("claim for \(node)") { db in
             let rows = try Row.fetchAll(
@@ -148,6 +150,8 @@ extension JobStore {
                 try db.executeCached(
                     sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
                     arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
+                try Self.appendEvent(
+                    db, job: record.jobID, kind: .taskRunning, task: record.taskID, attempt: record.attempt, message: "on \(node)")
                 record.state = .assigned
                 record.leaseExpires = leaseUntil
                 record.claimed = date

@@ -128,7 +128,8 @@ struct Drive {
                 inFlight -= 1
                 if case .success(nil) = finished.result, !machine.isCancelled {
                     // The earlier process's attempt cannot be reached: run it again as a new attempt.
-                    let attempt = try store.startAttempt(job: job.id, task: finished.task, node: coordinator.node)
+                    let attempt = try store.startAttempt(
+                        job: job.id, task: finished.task, node: coordinator.node, queued: coordinator.dispatcher.queuesSteps)
                     records[finished.task]?.attempts = attempt
                     var assignment = finished.assignment
                     assignment.attempt = attempt
@@ -175,7 +176,8 @@ struct Drive {
                 }
             }
             guard !wave.isEmpty else { return }
-            let attempts = try store.startAttempts(job: job.id, tasks: wave, node: coordinator.node)
+            let attempts = try store.startAttempts(
+                job: job.id, tasks: wave, node: coordinator.node, queued: coordinator.dispatcher.queuesSteps)
             for (id, attempt) in zip(wave, attempts) {
                 records[id]?.state = .running
                 records[id]?.attempts = attempt

@@ -59,6 +59,12 @@ public protocol StepDispatcher: Sendable {
     /// dispatcher that batches durability (the in-process one makes the block store durable
     /// once per run rather than once per step) does it here. The default does nothing.
     func settle(job: String) async throws
+
+    /// Whether a dispatched step only waits in a queue until something else starts it (the
+    /// pool: the placement loop places it, a node claims it). The coordinator then logs an
+    /// attempt it opens as `task.queued`, and whoever starts it logs `task.running`; otherwise
+    /// (the default, `false`: the step starts when dispatched) the coordinator logs `task.running`.
+    var queuesSteps: Bool { get }
 }
 
 extension StepDispatcher {
@@ -69,6 +75,8 @@ extension StepDispatcher {
     public func reattach(_ assignment: StepAssignment) async throws -> StepOutcome? { nil }
 
     public func settle(job: String) async throws {}
+
+    public var queuesSteps: Bool { false }
 }
 
 /// A step a ``StepDispatcher`` took as part of a batch, and how to wait for its outcome.

@@ -10,11 +10,15 @@ import Provenance
 extension RequesterRoutes {
     func nodes(_ context: RequesterContext) throws -> Response {
         _ = try context.authentication.require(Self.clientRoles)
+        // The requester's own count, right from the join: heartbeats report `free` later.
         var running: [String: Int] = [:]
-        for execution in try requester.store.activeExecutions() where execution.state.holdsLease {
-            if let node = execution.node { running[node, default: 0] += 1 }
+        var used: [String: Int] = [:]
+        for execution in try requester.store.activeExecutions() {
+            guard let node = execution.node else { continue }
+            used[node, default: 0] += 1
+            if execution.state.holdsLease { running[node, default: 0] += 1 }
         }
-        return try JSONResponse.make(requester.registry.infos(running: running))
+        return try JSONResponse.make(requester.registry.infos(running: running, used: used))
     }
 
     func lineage(_ request: Request, _ context: RequesterContext) async throws -> Response {

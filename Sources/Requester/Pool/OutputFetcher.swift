@@ -18,7 +18,8 @@ import Synchronization
 /// reports as private) is never fetched.
 ///
 /// Requests for one CID that arrive while it is being fetched wait for that fetch instead of
-/// starting their own (single flight): a popular output is fetched once.
+/// starting their own (single flight): a popular output is fetched once. A fetch every
+/// request gave up on is cancelled (``FetchFlights``).
 struct OutputFetcher: Sendable {
     let repo: Repo
     let registry: PoolRegistry
@@ -27,7 +28,7 @@ struct OutputFetcher: Sendable {
     let peerToken: String
     let logger: Logger
     /// The fetches under way, by CIDv1.
-    private let flights = FetchFlights()
+    let flights = FetchFlights()
 
     init(repo: Repo, registry: PoolRegistry, index: SQLiteProvenanceIndex, client: ClientHolder, peerToken: String, logger: Logger) {
         self.repo = repo
@@ -74,45 +75,106 @@ struct OutputFetcher: Sendable {
 }
 
 /// The output fetches under way, one per CID, that later requests for the same CID join.
+///
+/// A fetch runs as long as someone waits for it: a request that goes away (its task is
+/// cancelled) stops waiting at once, and when the last one leaves, the fetch is cancelled (a
+/// slow provider does not keep a download going that nobody will read). The next request for
+/// that CID starts a fresh fetch; blocks the cancelled one already stored are kept.
 final class FetchFlights: Sendable {
-    private let running = Mutex<[CID: Task<Void, Never>]>([:])
-
-    /// Runs `fetch` unless a fetch of `key` is under way, and waits for whichever runs.
-    ///
-    /// The fetch is not cancelled when a waiting request goes away: others may wait for it, and
-    /// what it stores serves the next request.
-    func join(_ key: CID, _ fetch: @escaping @Sendable () async -> Void) async {
-        let flight = running.withLock { running -> Task<Void, Never> in
-            if let flight = running[key] { return flight }
-            // The lock is held until the task is in the table, so its removal below comes after.
-            let flight = Task { [weak self] in
-                await fetch()
-                self?.land(key)
-            }
-            running[key] = flight
-            return flight
-        }
-        await flight.value
+    private struct Flight {
+        let id: UInt64
+        let task: Task<Void, Never>
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private func land(_ key: CID) {
-        _ = running.withLock { $0.removeValue(forKey: key) }
+    private struct State {
+        var flights: [CID: Flight] = [:]
+        var nextID: UInt64 = 0
+        mutating func newID() -> UInt64 {
+            nextID += 1
+            return nextID
+        }
+    }
+
+    private let state = Mutex(State())
+
+    /// Runs `fetch` unless a fetch of `key` is under way, and waits for whichever runs, or
+    /// until the calling task is cancelled.
+    func join(_ key: CID, _ fetch: @escaping @Sendable () async -> Void) async {
+        let waiter = state.withLock { $0.newID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                state.withLock { state in
+                    // Cancellation sets the flag before its handler runs, and the handler takes this
+                    // lock: a waiter is either never added, or added and then removed by `leave`.
+                    if Task.isCancelled { return continuation.resume() }
+                    if state.flights[key] == nil {
+                        let id = state.newID()
+                        // The lock is held until the flight is in the table, so `land` comes after.
+                        let task = Task { [weak self] in
+                            await fetch()
+                            self?.land(key, flight: id)
+                        }
+                        state.flights[key] = Flight(id: id, task: task)
+                    }
+                    state.flights[key]?.waiters[waiter] = continuation
+                }
+            }
+        } onCancel: {
+            self.leave(key, waiter: waiter)
+        }
+    }
+
+    /// How many requests wait for the fetch of `key` (0 when none is under way).
+    func waiting(for key: CID) -> Int { state.withLock { $0.flights[key]?.waiters.count ?? 0 } }
+
+    /// A waiter went away: it stops waiting, and the fetch is cancelled if it was the last.
+    private func leave(_ key: CID, waiter: UInt64) {
+        let (continuation, abandoned) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Task<Void, Never>?) in
+            guard var flight = state.flights[key], let continuation = flight.waiters.removeValue(forKey: waiter) else { return (nil, nil) }
+            if flight.waiters.isEmpty {
+                state.flights[key] = nil
+                return (continuation, flight.task)
+            }
+            state.flights[key] = flight
+            return (continuation, nil)
+        }
+        abandoned?.cancel()
+        continuation?.resume()
+    }
+
+    /// A fetch ended: everyone waiting for it goes on.
+    private func land(_ key: CID, flight id: UInt64) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard let flight = state.flights[key], flight.id == id else { return [] }
+            state.flights[key] = nil
+            return Array(flight.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }
 
-/// Runs ``OutputFetcher/ensureHeld(_:)`` before the gateway answers `GET /ipfs/{cid}`.
+/// Runs ``OutputFetcher/ensureHeld(_:)`` before the gateway answers `GET` or `HEAD /ipfs/{cid}`.
 ///
-/// `HEAD` answers from what the requester holds now and fetches nothing: a HEAD is a cheap
-/// question, and an output not fetched yet is 404 to it until a `GET` brings it in.
+/// `HEAD` fetches too, so that it answers as `GET` would (its length and Etag need the
+/// blocks; an output that only needs fetching is not "not found"), and the next `GET` is served
+/// from the store. A request with `Cache-Control: only-if-cached` asks what the requester
+/// holds now: nothing is fetched, and the gateway answers 412 for what is not held.
 struct OutputFetchMiddleware: RouterMiddleware {
     typealias Context = RequesterContext
     let fetcher: OutputFetcher
 
     func handle(_ request: Request, context: RequesterContext, next: (Request, RequesterContext) async throws -> Response) async throws -> Response {
         let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
-        if request.method == .get, parts.count >= 2, parts[0] == "ipfs", let cid = try? CID(String(parts[1])) {
+        if request.method == .get || request.method == .head, !Self.onlyIfCached(request),
+           parts.count >= 2, parts[0] == "ipfs", let cid = try? CID(String(parts[1]))
+        {
             await fetcher.ensureHeld(cid)
         }
         return try await next(request, context)
+    }
+
+    static func onlyIfCached(_ request: Request) -> Bool {
+        request.headers[values: .cacheControl].contains { $0.lowercased().contains("only-if-cached") }
     }
 }

@@ -48,6 +48,10 @@ final class PoolDispatcher: StepDispatcher {
         self.wake = wake
     }
 
+    /// Steps wait in the placement queue: their attempts are logged `task.queued`, placement logs
+    /// `task.placed`, and the node's claim logs `task.running`.
+    var queuesSteps: Bool { true }
+
     func dispatch(_ assignment: StepAssignment) async throws -> StepOutcome {
         if board.isInterrupted { throw DispatchInterrupted() }
         let execution = try queue(assignment, readySince: Date(), notBefore: nil)
@@ -124,7 +128,7 @@ final class PoolDispatcher: StepDispatcher {
         _ assignment: StepAssignment, after previous: ExecutionRecord, notBefore: Date?, why: String
     ) throws -> (StepAssignment, ExecutionRecord) {
         var next = assignment
-        next.attempt = try store.startAttempt(job: assignment.jobID, task: assignment.taskID, node: nil)
+        next.attempt = try store.startAttempt(job: assignment.jobID, task: assignment.taskID, node: nil, queued: true)
         try store.logEvent(job: assignment.jobID, kind: .taskRequeued, task: assignment.taskID, attempt: next.attempt, message: why)
         events.ring(assignment.jobID)
         configuration.logger.info("requeue \(assignment.label): \(why)")

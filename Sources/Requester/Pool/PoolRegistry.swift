@@ -143,15 +143,16 @@ final class PoolRegistry: Sendable {
             memory: capacity.memory > 0 ? UInt64(capacity.memory) : unlimited, disk: capacity.disk > 0 ? UInt64(capacity.disk) : unlimited)
     }
 
-    /// `GET /api/v1/nodes`: each node with its pins and running count.
-    func infos(running: [String: Int]) -> [NodeInfo] {
+    /// `GET /api/v1/nodes`: each node with its pins, the steps it holds (`running`) and the slots
+    /// the requester has given it (`used`: placed or held).
+    func infos(running: [String: Int], used: [String: Int]) -> [NodeInfo] {
         all().map { node in
             let record = node.record
             return NodeInfo(
                 id: record.id, url: record.url, state: record.state.rawValue, labels: record.labels,
                 capacity: Self.capacity(record.capacity), free: record.free.map(Self.capacity), pins: node.pins.count,
                 pinnedBytes: node.pins.values.reduce(0) { $0 + $1.size }, running: running[record.id] ?? 0,
-                lastHeartbeat: record.lastHeartbeat)
+                usedSlots: used[record.id] ?? 0, lastHeartbeat: record.lastHeartbeat)
         }
     }
 

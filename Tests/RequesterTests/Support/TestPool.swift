@@ -81,18 +81,22 @@ final class TestPool: Sendable {
 
     /// Sends a request and reads the whole answer.
     func send(
-        _ method: String, _ path: String, token: String?, body: [UInt8]? = nil, contentType: String = "application/json"
+        _ method: String, _ path: String, token: String?, body: [UInt8]? = nil, contentType: String = "application/json",
+        headers: [(String, String)] = []
     ) async throws -> Exchange {
         var request = HTTPClientRequest(url: url + path)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await client.execute(request, timeout: .seconds(90))
         var buffer = try await response.body.collect(upTo: 1 << 30)
-        return Exchange(status: Int(response.status.code), body: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        return Exchange(
+            status: Int(response.status.code), body: buffer.readBytes(length: buffer.readableBytes) ?? [],
+            headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first })
     }
 
     /// Sends a JSON body.
@@ -154,6 +158,8 @@ final class TestPool: Sendable {
 struct Exchange: Sendable {
     let status: Int
     let body: [UInt8]
+    /// The answer's headers by lowercased name (the first value of each).
+    var headers: [String: String] = [:]
 
     var text: String { String(decoding: body, as: UTF8.self) }
 

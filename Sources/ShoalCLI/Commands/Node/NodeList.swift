@@ -8,7 +8,7 @@ import Units
 struct NodeList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the pool's nodes: state, labels, free slots, pins and pinned bytes, running steps.")
+        abstract: "List the pool's nodes: state, labels, used slots, pins and pinned bytes, running steps.")
 
     @OptionGroup var requester: RequesterOptions
     @OptionGroup var home: HomeOptions
@@ -21,16 +21,17 @@ struct NodeList: AsyncParsableCommand {
         print(Self.table(nodes, now: Date()))
     }
 
-    /// One row per node under a header.
+    /// One row per node under a header. SLOTS is used/total: the steps placed on the node or
+    /// held by it, of the slots it joined with (the requester knows both from the join on).
     static func table(_ nodes: [NodeInfo], now: Date) -> String {
         let header = ["NODE", "STATE", "SLOTS", "RUNNING", "PINS", "PINNED", "HEARTBEAT", "URL", "LABELS"]
         var rows = [header]
         for node in nodes {
-            let free = node.free.map { "\($0.slots)/\(node.capacity.slots)" } ?? "?/\(node.capacity.slots)"
+            let slots = "\(node.usedSlots)/\(node.capacity.slots)"
             let heartbeat = node.lastHeartbeat.map { "\(max(0, Int(now.timeIntervalSince($0))))s ago" } ?? "-"
             let labels = node.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             rows.append([
-                JobText.node(node.id), node.state, free, String(node.running), String(node.pins),
+                JobText.node(node.id), node.state, slots, String(node.running), String(node.pins),
                 HumanFormat.bytes(UInt64(max(0, node.pinnedBytes))), heartbeat, node.url, labels.isEmpty ? "-" : labels,
             ])
         }
