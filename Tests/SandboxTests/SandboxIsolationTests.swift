@@ -136,41 +136,64 @@ struct SandboxIsolationTests {
         #expect(!listener.hasPendingConnection())
     }
 
-    @Test func everyRunGetsAFreshNetworkNamespaceWithOnlyLoopback() async throws {
-        // Sequential runs use the namespaces the launcher service prepares; concurrent ones drain
-        // that pool, so some create their own: both must be fresh, never shared, never the host's.
-        // NS_GET_USERNS tells who owns the namespace: a prepared one belongs to the host's user
-        // namespace, outside the sandbox's (EPERM); one created at clone time, to the sandbox's own.
-        let owner = "import fcntl, os; fd = os.open('/proc/self/ns/net', os.O_RDONLY)\n"
-            + "try:\n    fcntl.ioctl(fd, 0xb701); print('own')\nexcept PermissionError: print('prepared')"
+    /// `python3 -c` source that prints who owns the step's network namespace: NS_GET_USERNS fails
+    /// with EPERM for one prepared by the launcher service (it belongs to the host's user namespace,
+    /// outside the sandbox's) and succeeds for one created at clone time (the sandbox's own).
+    private static let networkNamespaceOwner = "import fcntl, os; fd = os.open('/proc/self/ns/net', os.O_RDONLY)\n"
+        + "try:\n    fcntl.ioctl(fd, 0xb701); print('own')\nexcept PermissionError: print('prepared')"
+
+    @Test func runsOneAtATimeGetAPreparedNetworkNamespaceWithOnlyLoopback() async throws {
         let command = [
-            "sh", "-c", "readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; python3 -c \"$0\"", owner,
+            "sh", "-c", "readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; python3 -c \"$0\"",
+            Self.networkNamespaceOwner,
         ]
         var runs: [Finished] = []
         for _ in 0..<3 { runs.append(try await runSandboxed(command)) }
-        runs += try await withThrowingTaskGroup(of: Finished.self) { group in
-            for _ in 0..<4 { group.addTask { try await runSandboxed(command) } }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
         runs.append(try await runSandboxed(command) { $0.network = .loopback })
         let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
-        var namespaces: Set<String> = []
-        for run in runs {
+        for (index, run) in runs.enumerated() {
             #expect(run.result.succeeded, "\(run.stderr)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
             #expect(lines.count == 3 && lines[1] == "lo", "interfaces: \(lines.dropFirst())")
-            guard let namespace = lines.first, namespace.hasPrefix("net:[") else {
-                Issue.record("no namespace in \(run.stdout)")
-                continue
+            #expect(lines.first?.hasPrefix("net:[") == true && lines.first != host)
+            // The pool refills as each run starts, so one run at a time always finds one ready.
+            #expect(lines.last == "prepared", "run \(index): \(run.stdout)")
+        }
+    }
+
+    @Test func runsAliveAtTheSameTimeNeverShareANetworkNamespace() async throws {
+        // Five at once drain the service's pool (two ready), so some runs create their own. Each
+        // waits until all have printed their namespace, so all five namespaces are alive together
+        // (a namespace's number can be reused once it is gone, so only live ones can be compared).
+        let signal = try TemporaryFolder("netns-signal")
+        defer { signal.remove() }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: signal.path)
+        let logs = try TemporaryFolder("netns-logs")
+        defer { logs.remove() }
+        var processes: [SandboxProcess] = []
+        for index in 0..<5 {
+            var spec = SandboxSpec(command: [
+                "sh", "-c",
+                "readlink /proc/self/ns/net; i=0; while [ ! -e /inputs/signal/go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done",
+            ])
+            spec.inputs = ["signal": signal.path]
+            spec.logDirectory = logs.child("\(index)")
+            processes.append(try await Sandbox.start(spec))
+        }
+        var printed: [String] = []
+        for _ in 0..<400 {
+            printed = (0..<5).compactMap { index in
+                (try? String(contentsOfFile: logs.child("\(index)/stdout.log"), encoding: .utf8))?
+                    .split(separator: "\n").first.map(String.init)
             }
-            #expect(namespace != host)
-            namespaces.insert(namespace)
+            if printed.count == 5 { break }
+            try await Task.sleep(for: .milliseconds(25))
         }
-        #expect(namespaces.count == runs.count, "a network namespace was used by more than one run")
-        // One run at a time always finds a prepared namespace (the pool refills as each run starts).
-        for index in [0, 1, 2, runs.count - 1] {
-            #expect(runs[index].stdout.hasSuffix("prepared\n"), "run \(index): \(runs[index].stdout)")
-        }
+        _ = try signal.write("go", "")
+        for process in processes { #expect(try await process.result().succeeded) }
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        #expect(printed.count == 5 && printed.allSatisfy { $0.hasPrefix("net:[") && $0 != host }, "\(printed)")
+        #expect(Set(printed).count == printed.count, "a network namespace was shared: \(printed)")
     }
 
     @Test func mountPtraceUnshareAndSetnsAreRefused() async throws {
