@@ -53,9 +53,12 @@ final class LauncherService: Sendable {
     private static let services = Mutex([String: LauncherService]())
 
     /// The running service for `launcherPath`, started if there is none (or the last one died).
-    static func shared(launcherPath: String) throws -> LauncherService {
+    ///
+    /// - Parameter replacing: a service a request could not be sent to: it is replaced even if its
+    ///   reader has not yet seen it go.
+    static func shared(launcherPath: String, replacing failed: LauncherService? = nil) throws -> LauncherService {
         try services.withLock { services in
-            if let service = services[launcherPath], service.isAlive { return service }
+            if let service = services[launcherPath], service.isAlive, service !== failed { return service }
             let service = try LauncherService(launcherPath: launcherPath)
             services[launcherPath] = service
             return service

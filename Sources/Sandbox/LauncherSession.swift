@@ -148,15 +148,27 @@ extension LauncherSession {
                 return Self.describe(status: status)
             }
         case .service:
-            let service = try LauncherService.shared(launcherPath: launcherPath)
-            let started = OneShot<Result<pid_t, SandboxError>>()
-            let exited = OneShot<LauncherService.Exit>()
-            let id = try service.run(
-                arguments: arguments, stdout: stdout, stderr: stderr, report: report,
-                started: { started.put($0) }, exited: { exited.put($0) })
+            var service = try LauncherService.shared(launcherPath: launcherPath)
+            var started = OneShot<Result<pid_t, SandboxError>>()
+            var exited = OneShot<LauncherService.Exit>()
+            let id: UInt64
+            do {
+                id = try service.run(
+                    arguments: arguments, stdout: stdout, stderr: stderr, report: report,
+                    started: { [started] in started.put($0) }, exited: { [exited] in exited.put($0) })
+            } catch {
+                // The service went away since the last run and its reader has not noticed yet:
+                // the request never reached it, so ask a new one, once.
+                service = try LauncherService.shared(launcherPath: launcherPath, replacing: service)
+                started = OneShot()
+                exited = OneShot()
+                id = try service.run(
+                    arguments: arguments, stdout: stdout, stderr: stderr, report: report,
+                    started: { [started] in started.put($0) }, exited: { [exited] in exited.put($0) })
+            }
             let pid = try started.wait().get()
             // The service signals a supervisor only while it is unreaped: `stop` is safe at any time.
-            return Launched(pid: pid, stop: { service.cancel(id) }) { reportIsComplete, ended in
+            return Launched(pid: pid, stop: { [service] in service.cancel(id) }) { [exited] reportIsComplete, ended in
                 defer { ended() }
                 if reportIsComplete { return "exited after its report" }
                 return switch exited.wait() {

@@ -104,6 +104,31 @@ struct LauncherServiceTests {
     }
 }
 
+extension LauncherServiceTests {
+    @Test func aRunAskedJustAfterTheServiceWentAwayGoesToANewOne() async throws {
+        // A service of its own, under a path of its own (a symlink), so no other test's runs use it.
+        let folder = try TemporaryFolder("service-replaced")
+        defer { folder.remove() }
+        let path = folder.child("shoal-sandbox")
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: try Sandbox.launcherPath())
+        let first = try LauncherService.shared(launcherPath: path)
+        // Our end is shut: sending fails at once, before the reader can notice the service leaving.
+        first.closeConnection()
+        let logs = try TemporaryFolder("service-replaced-logs")
+        defer { logs.remove() }
+        let session = LauncherSession(
+            launcherPath: path, arguments: ["--", "true"], stdout: .init(path: logs.child("out"), cap: 1024),
+            stderr: .init(path: logs.child("err"), cap: 1024), stream: nil)
+        let control = LauncherControl<LauncherReport>()
+        _ = try await session.start(control: control) { outcome in control.finish(.success(outcome.report)) }
+        let report = try await control.wait()
+        #expect(report["exit_code"] == "0", "\(report.values)")
+        let second = try LauncherService.shared(launcherPath: path)
+        #expect(second !== first)
+        second.closeConnection()
+    }
+}
+
 /// One run sent to a service by hand, with its pipes: for checking the protocol's edges.
 private struct RawRun {
     let pid: pid_t
