@@ -425,6 +425,16 @@ static void supervise(const csb_config *config, const csb_started *started, int 
         if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
+int csb_signal_fd(void) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    int handled[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+    for (size_t k = 0; k < sizeof handled / sizeof handled[0]; k++) sigaddset(&signals, handled[k]);
+    sigprocmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
 /* What the launcher service works out once, before it forks supervisors (csb_prepare_runs). */
 static struct {
     int have_cgroup;
@@ -448,13 +458,7 @@ int csb_run_step(csb_config *config) {
         report_line("message=the worker exited before the sandbox started");
         return 0;
     }
-    sigset_t signals;
-    sigemptyset(&signals);
-    int handled[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
-    for (size_t k = 0; k < sizeof handled / sizeof handled[0]; k++) sigaddset(&signals, handled[k]);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    int signal_fd = csb_signal_fd();
     if (signal_fd < 0) return csb_fail(&err, "signalfd: %s", strerror(errno)), csb_report_error(&err);
     if (config->insecure) prctl(PR_SET_CHILD_SUBREAPER, 1);
 

@@ -288,13 +288,7 @@ static void reap(int control, csb_supervisors *runs) {
 int csb_serve_main(const csb_config *config) {
     int control = CSB_REPORT_FD;
     if (config->parent_pid > 0 && getppid() != config->parent_pid) return 0; /* the worker is gone */
-    sigset_t signals;
-    sigemptyset(&signals);
-    int handled[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
-    for (size_t k = 0; k < sizeof handled / sizeof handled[0]; k++) sigaddset(&signals, handled[k]);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    int signal_fd = csb_signal_fd();
     if (signal_fd < 0) return 2;
     fcntl(control, F_SETFD, FD_CLOEXEC);
     csb_prepare_runs();

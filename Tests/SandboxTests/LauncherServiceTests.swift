@@ -76,8 +76,7 @@ struct LauncherServiceTests {
         // running beside this one, which share the usual service, are not disturbed.
         let folder = try TemporaryFolder("service-killed")
         defer { folder.remove() }
-        let path = folder.child("shoal-sandbox")
-        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: try Sandbox.launcherPath())
+        let path = try launcherOfItsOwn(in: folder)
         let service = try LauncherService.shared(launcherPath: path)
         let token = "service-killed-\(Sandbox.randomID())"
         let command = try LauncherCommand(
@@ -109,8 +108,7 @@ extension LauncherServiceTests {
         // A service of its own, under a path of its own (a symlink), so no other test's runs use it.
         let folder = try TemporaryFolder("service-replaced")
         defer { folder.remove() }
-        let path = folder.child("shoal-sandbox")
-        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: try Sandbox.launcherPath())
+        let path = try launcherOfItsOwn(in: folder)
         let first = try LauncherService.shared(launcherPath: path)
         // Our end is shut: sending fails at once, before the reader can notice the service leaving.
         first.closeConnection()
@@ -204,6 +202,14 @@ private final class PIDBox: @unchecked Sendable {
         while pid == nil { condition.wait() }
         return pid!
     }
+}
+
+/// A path of its own to the launcher (a symlink named `shoal-sandbox` in `folder`): its shared
+/// service is not the one the runs of other tests use.
+private func launcherOfItsOwn(in folder: TemporaryFolder) throws -> String {
+    let path = folder.child("shoal-sandbox")
+    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: try Sandbox.launcherPath())
+    return path
 }
 
 private func parentPID(of pid: pid_t) -> pid_t? {

@@ -170,6 +170,9 @@ int64_t csb_tree_bytes(const char *path);
 
 /* ---- main.c ------------------------------------------------------------------------------- */
 
+/* Blocks SIGCHLD, SIGTERM, SIGINT, SIGHUP and SIGQUIT, ignores SIGPIPE, and returns a non-blocking
+ * signalfd that delivers the blocked ones (or -1). */
+int csb_signal_fd(void);
 /* Works out once what every run needs and does not change (the cgroup hierarchies, the compiled
  * seccomp filters); the service calls it before its first fork. */
 void csb_prepare_runs(void);
