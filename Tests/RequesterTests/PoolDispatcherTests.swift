@@ -72,7 +72,10 @@ import Testing
     }
 
     @Test func anAssignmentWhoseClaimAnswerWasLostIsQueuedAgainDespiteHeartbeats() async throws {
-        try await TestPool.with(configure: { $0.lease = .seconds(2) }) { pool in
+        // The lease is short so the test is, but not so short that a heartbeat delayed by a loaded
+        // machine (the whole suite runs at once) marks the node down before the job is submitted:
+        // 2 s did once, in CI.
+        try await TestPool.with(configure: { $0.lease = .seconds(5) }) { pool in
             let data = testBlock(67).cid
             let worker = FakeWorker(pool: pool)
             try await worker.join(slots: 2, pins: [PinReport(cid: data.string, size: 10)])
@@ -80,7 +83,7 @@ import Testing
             let first = try await worker.claimOne()
             // The claim's answer never reached the node: it heartbeats, listing nothing it runs.
             worker.forgetRunning()
-            let second = try await worker.heartbeating { try await worker.claimOne(timeout: .seconds(15)) }
+            let second = try await worker.heartbeating { try await worker.claimOne(timeout: .seconds(30)) }
             #expect(second.step.attempt == 2)
             #expect(second.execution != first.execution)
             #expect(try await worker.report(second).status == 200)
