@@ -39,37 +39,36 @@ public struct ShoalProcess: Sendable {
 
     /// A process started with ``start(_:in:)``.
     public final class Running: @unchecked Sendable {
-        let process: Process
+        let process: SpawnedProcess
         let files: (stdout: String, stderr: String, stdin: String?)
 
-        init(process: Process, files: (stdout: String, stderr: String, stdin: String?)) {
+        init(process: SpawnedProcess, files: (stdout: String, stderr: String, stdin: String?)) {
             self.process = process
             self.files = files
         }
 
-        public var pid: Int32 { process.processIdentifier }
+        public var pid: Int32 { process.pid }
 
         /// Whether the process has not ended yet.
         public var isRunning: Bool { process.isRunning }
 
         /// Sends `signal` to the process.
-        public func kill(_ signal: Int32 = SIGKILL) { Foundation.kill(process.processIdentifier, signal) }
+        public func kill(_ signal: Int32 = SIGKILL) { Foundation.kill(process.pid, signal) }
 
         /// What the process wrote to stderr so far (its logs, while it still runs).
         public var stderrSoFar: String {
             String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: files.stderr))) ?? Data(), as: UTF8.self)
         }
 
-        /// Waits for the process to end and returns its result.
+        /// Waits for the process to end and returns its result (a status of 128 + N: killed by signal N).
         public func wait() -> Result {
-            process.waitUntilExit()
+            let status = process.wait()
             defer {
                 for file in [files.stdout, files.stderr, files.stdin].compactMap({ $0 }) {
                     try? FileManager.default.removeItem(atPath: file)
                 }
             }
             let read = { (path: String) in ((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()) }
-            let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
             return Result(status: status, stdoutBytes: Array(read(files.stdout)),
                           stderr: String(decoding: read(files.stderr), as: UTF8.self))
         }
@@ -115,28 +114,16 @@ public struct ShoalProcess: Sendable {
 
     /// Starts `shoal ARGUMENTS` in `folder` without waiting.
     public func start(_ arguments: [String], in folder: String? = nil, stdin: [UInt8]? = nil) throws -> Running {
-        let process = Process()
         let command = launcher + [binary] + arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         var environment = ProcessInfo.processInfo.environment
         environment["SHOAL_HOME"] = home
         for (key, value) in self.environment { environment[key] = value }
-        process.environment = environment
         let base = NSTemporaryDirectory() + "shoal-process-\(UUID().uuidString)"
         let files = (stdout: base + ".out", stderr: base + ".err", stdin: stdin.map { _ in base + ".in" })
-        _ = FileManager.default.createFile(atPath: files.stdout, contents: nil)
-        _ = FileManager.default.createFile(atPath: files.stderr, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: files.stdout))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: files.stderr))
-        if let stdin, let path = files.stdin {
-            try Data(stdin).write(to: URL(fileURLWithPath: path))
-            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
+        if let stdin, let path = files.stdin { try Data(stdin).write(to: URL(fileURLWithPath: path)) }
+        let process = try SpawnedProcess(
+            executable: command[0], arguments: Array(command.dropFirst()), environment: environment, directory: folder,
+            stdin: files.stdin, stdout: files.stdout, stderr: files.stderr)
         return Running(process: process, files: files)
     }
 }

@@ -216,17 +216,11 @@ struct PoolCommandsTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl to make a certificate"))
     func anHTTPSRequesterIsReachedWithItsCACertificate() throws {
         let certs = TemporaryDirectory("tls")
-        let made = Process()
-        made.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        made.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+        let made = SpawnedProcess.output(of: [
+            "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", certs.file("key.pem"), "-out", certs.file("cert.pem"),
-        ]
-        made.standardOutput = FileHandle.nullDevice
-        made.standardError = FileHandle.nullDevice
-        try made.run()
-        made.waitUntilExit()
-        try #require(made.terminationStatus == 0)
+        ])
+        try #require(made.status == 0, "\(made.output)")
         let pool = try LocalPool(extraServeArguments: ["--tls-cert", certs.file("cert.pem"), "--tls-key", certs.file("key.pem")], scheme: "https")
         defer { pool.stop() }
         var trusted = pool.client

@@ -169,11 +169,9 @@ struct PoolNetworkNamespaceTests {
         #expect(!listLinks().contains(": \(network.hostLink)"), "\(listLinks())")
 
         // What a crashed run (a pid that is gone) left behind is removed by the next one.
-        let gone = Process()
-        gone.executableURL = URL(fileURLWithPath: "/bin/true")
-        try gone.run()
-        gone.waitUntilExit()
-        let (namespace, link) = ("\(NamespaceNetwork.namespacePrefix)\(gone.processIdentifier)-1-w1", "\(NamespaceNetwork.linkPrefix)\(gone.processIdentifier)x1")
+        let gone = try SpawnedProcess(executable: "/bin/true", arguments: [], environment: [:])
+        gone.wait()
+        let (namespace, link) = ("\(NamespaceNetwork.namespacePrefix)\(gone.pid)-1-w1", "\(NamespaceNetwork.linkPrefix)\(gone.pid)x1")
         defer { NamespaceNetwork.remove(namespaces: [namespace], links: [link]) }
         #expect(NamespaceNetwork.execute([ip, "netns", "add", namespace]).status == 0)
         #expect(NamespaceNetwork.execute([ip, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", namespace]).status == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import ShoalTesting
 import Testing
 
 @testable import Gateway
@@ -14,18 +15,8 @@ enum Oracle {
 
     /// Runs the oracle's Python with `arguments` in its folder.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let result = try SpawnedProcess.run([python] + arguments, directory: folder)
+        return (result.status, result.stdout, result.stderr)
     }
 }
 
@@ -55,17 +46,9 @@ struct OracleInteropTests {
         #expect(report?["unreferenced_blocks"] as? Int == 0)
 
         // kubo reads the file back from what it imported: the original bytes.
-        let cat = Process()
-        cat.executableURL = URL(fileURLWithPath: Oracle.python)
-        cat.arguments = ["kubo_ref.py", "--home", home, "cat", file.cid.string]
-        cat.currentDirectoryURL = URL(fileURLWithPath: Oracle.folder)
-        let pipe = Pipe()
-        cat.standardOutput = pipe
-        cat.standardError = Pipe()
-        try cat.run()
-        let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
-        cat.waitUntilExit()
-        #expect(cat.terminationStatus == 0)
-        #expect(Array(bytes) == file.bytes)
+        let cat = try SpawnedProcess.run(
+            [Oracle.python, "kubo_ref.py", "--home", home, "cat", file.cid.string], directory: Oracle.folder)
+        #expect(cat.status == 0, "\(cat.stderr)")
+        #expect(cat.stdoutBytes == file.bytes)
     }
 }

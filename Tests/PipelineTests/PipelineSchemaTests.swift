@@ -1,4 +1,5 @@
 import Foundation
+import ShoalTesting
 import Testing
 import Yams
 @testable import Pipeline
@@ -131,15 +132,6 @@ enum SchemaChecker {
     }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        SpawnedProcess.output(of: ["/usr/bin/env"] + arguments)
     }
 }

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func aLostLeaseIsQueuedAgainOnAnotherNodeAndTheStepSucceedsOnce() async throws {
-        try await TestPool.with(configure: { $0.preferredWindow = .milliseconds(100); $0.lease = .seconds(3) }) { pool in
+        try await TestPool.with(configure: { $0.preferredWindow = .milliseconds(100); $0.lease = .seconds(6) }) { pool in
             let data = testBlock(61).cid
             let lost = FakeWorker(pool: pool)
             let rescuer = FakeWorker(pool: pool)
@@ -61,7 +61,10 @@ import Testing
             #expect(events.filter { $0.kind == "task.requeued" }.count == 1)
             #expect(events.filter { $0.kind == "task.succeeded" }.count == 1)
             // Each attempt runs only once a node claims it, the second one after it was queued again.
-            let kinds = events.filter { $0.task == "a" && $0.kind != "task.waiting" }.map(\.kind)
+            // (A placement the node does not claim within a lease, as on a loaded machine, is placed
+            // again: repeated placements count once here.)
+            let all = events.filter { $0.task == "a" && $0.kind != "task.waiting" }.map(\.kind)
+            let kinds = all.indices.filter { $0 == 0 || all[$0] != "task.placed" || all[$0 - 1] != "task.placed" }.map { all[$0] }
             #expect(kinds == [
                 "task.ready", "task.queued", "task.placed", "task.running", "attempt.lost", "task.queued", "task.requeued",
                 "task.placed", "task.running", "task.succeeded",
@@ -92,7 +95,7 @@ import Testing
     }
 
     @Test func aStepLostMoreThanItsRetriesFailsWithReasonLost() async throws {
-        try await TestPool.with(configure: { $0.defaultRetries = 1; $0.lease = .seconds(3) }) { pool in
+        try await TestPool.with(configure: { $0.defaultRetries = 1; $0.lease = .seconds(6) }) { pool in
             let data = testBlock(62).cid
             let worker = FakeWorker(pool: pool)
             try await worker.join(slots: 1, pins: [PinReport(cid: data.string, size: 10)])

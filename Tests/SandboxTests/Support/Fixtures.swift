@@ -1,4 +1,5 @@
 import Foundation
+import ShoalTesting
 import Testing
 
 @testable import Sandbox
@@ -107,9 +108,5 @@ enum CgroupFolders {
 
 /// Starts a host process that the sandbox will try to reach; returns its pid.
 func startHostProcess(_ arguments: [String]) throws -> pid_t {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    try process.run()
-    return process.processIdentifier
+    try SpawnedProcess(executable: arguments[0], arguments: Array(arguments.dropFirst()), environment: [:]).pid
 }
