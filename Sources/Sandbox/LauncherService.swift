@@ -22,12 +22,6 @@ final class LauncherService: Sendable {
         case serviceLost
     }
 
-    /// What the service answered to a run request.
-    struct Started: Sendable {
-        var id: UInt64
-        var pid: pid_t
-    }
-
     private enum FrameType: UInt32 {
         case run = 1, cancel = 2, started = 3, exited = 4
     }

@@ -24,16 +24,15 @@ public final class SpawnedProcess: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - stdin, stdout, stderr: files to connect (stdout and stderr are created or truncated; the same
-    ///     path for both appends them to one file); nil means `/dev/null`.
-    ///   - appending: open stdout and stderr for appending instead of truncating.
+    ///     path for both puts them in one file); nil means `/dev/null`.
     public init(
         executable: String, arguments: [String], environment: [String: String], directory: String? = nil,
-        stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, appending: Bool = false
+        stdin: String? = nil, stdout: String? = nil, stderr: String? = nil
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        let writeFlags = O_WRONLY | O_CREAT | (appending ? O_APPEND : O_TRUNC)
+        let writeFlags = O_WRONLY | O_CREAT | O_TRUNC
         posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", writeFlags, 0o644)
         if let stderr, stderr == stdout {

@@ -53,10 +53,8 @@ struct LauncherServiceTests {
         // kernel does when a worker dies.
         let service = try LauncherService(launcherPath: Sandbox.launcherPath())
         let token = "worker-gone-\(Sandbox.randomID())"
-        let command = try LauncherCommand(
-            spec: SandboxSpec(command: ["sh", "-c", "sleep 60; : \(token)"]), parentPID: getpid(),
-            stagingRoot: NSTemporaryDirectory(), runID: Sandbox.randomID())
-        let run = try RawRun(service: service, arguments: command.arguments)
+        let command = try launcherArguments(["sh", "-c", "sleep 60; : \(token)"])
+        let run = try RawRun(service: service, arguments: command)
         let launcher = try await waitForLauncher(withArgument: token)
         #expect(launcher == run.pid)
         let closed = ContinuousClock.now
@@ -68,7 +66,7 @@ struct LauncherServiceTests {
         // The service has exited (its reader reaps it), and refuses new runs.
         for _ in 0..<200 where kill(service.pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(kill(service.pid, 0) == -1)
-        #expect(throws: SandboxError.self) { try RawRun(service: service, arguments: command.arguments) }
+        #expect(throws: SandboxError.self) { try RawRun(service: service, arguments: command) }
     }
 
     @Test func aKilledServiceFailsTheRunsInFlightAndTheNextRunStartsANewOne() async throws {
@@ -79,10 +77,8 @@ struct LauncherServiceTests {
         let path = try launcherOfItsOwn(in: folder)
         let service = try LauncherService.shared(launcherPath: path)
         let token = "service-killed-\(Sandbox.randomID())"
-        let command = try LauncherCommand(
-            spec: SandboxSpec(command: ["sh", "-c", "sleep 60; : \(token)"]), parentPID: getpid(),
-            stagingRoot: NSTemporaryDirectory(), runID: Sandbox.randomID())
-        let run = try RawRun(service: service, arguments: command.arguments)
+        let command = try launcherArguments(["sh", "-c", "sleep 60; : \(token)"])
+        let run = try RawRun(service: service, arguments: command)
         let launcher = try await waitForLauncher(withArgument: token)
         #expect(launcher == run.pid)
         kill(service.pid, SIGKILL)
@@ -94,10 +90,8 @@ struct LauncherServiceTests {
         // The next run starts a new service.
         let next = try LauncherService.shared(launcherPath: path)
         #expect(next.pid != service.pid)
-        let trueCommand = try LauncherCommand(
-            spec: SandboxSpec(command: ["true"]), parentPID: getpid(), stagingRoot: NSTemporaryDirectory(),
-            runID: Sandbox.randomID())
-        let again = try RawRun(service: next, arguments: trueCommand.arguments)
+        let trueCommand = try launcherArguments(["true"])
+        let again = try RawRun(service: next, arguments: trueCommand)
         #expect(again.report()["exit_code"] == "0")
         next.closeConnection()
     }
@@ -202,6 +196,14 @@ private final class PIDBox: @unchecked Sendable {
         while pid == nil { condition.wait() }
         return pid!
     }
+}
+
+/// The launcher's arguments for running `command` in a sandbox with the default spec.
+private func launcherArguments(_ command: [String]) throws -> [String] {
+    try LauncherCommand(
+        spec: SandboxSpec(command: command), parentPID: getpid(), stagingRoot: NSTemporaryDirectory(),
+        runID: Sandbox.randomID()
+    ).arguments
 }
 
 /// A path of its own to the launcher (a symlink named `shoal-sandbox` in `folder`): its shared
