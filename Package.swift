@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "ShoalTesting", targets: ["ShoalTesting"]),
+        .library(name: "Spawning", targets: ["Spawning"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Provenance", targets: ["Provenance"]),
         .library(name: "Gateway", targets: ["Gateway"]),
@@ -72,8 +73,11 @@ let package = Package(
         // Placement: pure functions that rank nodes for a task by input bytes already pinned there.
         .target(name: "Scheduling", dependencies: ["IPLD", "Units"]),
 
+        // Starting programs with posix_spawn (Foundation's Process crashes now and then on Linux).
+        .target(name: "Spawning"),
+
         // Sandboxed step execution (Swift side): spec, limits, result, the launcher protocol, output checks.
-        .target(name: "Sandbox", dependencies: ["Units"]),
+        .target(name: "Sandbox", dependencies: ["Units", "Spawning"]),
         // The `shoal-sandbox` launcher: namespaces, minimal root, seccomp (libseccomp), cgroups. Small C.
         .executableTarget(
             name: "CSandbox",
@@ -141,15 +145,16 @@ let package = Package(
             name: "ShoalCLI",
             dependencies: [
                 "IPLD", "UnixFS", "BlockStore", "Pipeline", "Sandbox", "Provenance", "Units", "JobStore", "Orchestrator",
-                "Worker", "Requester", "PoolAPI", "PoolClient", "Gateway", argumentParser,
+                "Worker", "Requester", "PoolAPI", "PoolClient", "Gateway", "Spawning", argumentParser,
             ]
         ),
 
         // Shared test fixtures (deterministic data generators, temporary folders, running `shoal`).
-        .target(name: "ShoalTesting", dependencies: ["IPLD"], path: "Sources/ShoalTesting"),
+        .target(name: "ShoalTesting", dependencies: ["IPLD", "Spawning"], path: "Sources/ShoalTesting"),
 
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "ShoalTesting"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units"]),
+        .testTarget(name: "SpawningTests", dependencies: ["Spawning", "ShoalTesting"]),
         .testTarget(name: "PoolAPITests", dependencies: ["PoolAPI", "Provenance"]),
         .testTarget(
             name: "PoolClientTests",
@@ -166,24 +171,24 @@ let package = Package(
         ),
         .testTarget(
             name: "BlockStoreTests",
-            dependencies: ["BlockStore", "IPLD", "ShoalTesting", "BlockStoreTestHelper"]
+            dependencies: ["BlockStore", "IPLD", "ShoalTesting", "Spawning", "BlockStoreTestHelper"]
         ),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "Units", "ShoalTesting", yams],
+            name: "PipelineTests", dependencies: ["Pipeline", "IPLD", "Units", "ShoalTesting", "Spawning", yams],
             exclude: ["Fixtures", "schema_check.py"]
         ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "IPLD", "Units", "ShoalTesting"]),
         // Depends on the launcher so `swift build --build-tests` / `swift test` build it next to the tests.
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Units", "ShoalTesting"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Units", "ShoalTesting", "Spawning"]),
         // Runs each tool of Runners/ in the real sandbox (hence CSandbox, built next to the tests) and
         // checks the Examples/ pipelines.
         .testTarget(name: "RunnersTests", dependencies: ["Sandbox", "Pipeline", "ShoalTesting", "CSandbox"]),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "BlockStore", "IPLD", "UnixFS", "ShoalTesting", hummingbird, asyncHTTPClient]
+            dependencies: ["Gateway", "BlockStore", "IPLD", "UnixFS", "ShoalTesting", "Spawning", hummingbird, asyncHTTPClient]
         ),
         .testTarget(
-            name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting"],
+            name: "ProvenanceTests", dependencies: ["Provenance", "IPLD", "Pipeline", "ShoalTesting", "Spawning"],
             exclude: ["Scripts", "Snapshots"]
         ),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "Provenance", "IPLD", "ShoalTesting", grdb]),
@@ -210,7 +215,7 @@ let package = Package(
         // The library modules are used only to look at (and tamper with) what `shoal` stored.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "IPLD", "BlockStore", "JobStore", "Provenance", "PoolAPI"]
+            dependencies: ["ShoalCLI", "CSandbox", "ShoalTesting", "Spawning", "IPLD", "BlockStore", "JobStore", "Provenance", "PoolAPI"]
         ),
     ]
 )

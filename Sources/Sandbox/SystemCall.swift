@@ -4,6 +4,8 @@ import Glibc
 import Musl
 #endif
 
+import Spawning
+
 /// glibc's pipe2, which the Glibc module does not export (it is declared under _GNU_SOURCE).
 @_silgen_name("pipe2")
 private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
@@ -37,39 +39,23 @@ enum SystemCall {
     /// Starts `path` with `arguments` (argv[0] included) and an explicit environment.
     ///
     /// Standard input reads `/dev/null`; each `(source, target)` in `descriptors` becomes the
-    /// child's `target` (the sources are close-on-exec, so nothing else leaks). The child gets an
-    /// empty signal mask and default dispositions: Swift threads block signals, and the mask would
-    /// otherwise survive exec.
+    /// child's `target` (a standard output or error not named is this process's); every other
+    /// descriptor is closed in the child. See ``Spawning/ProcessSpawner`` for the signal state.
     static func spawn(path: String, arguments: [String], environment: [String], descriptors: [(Int32, Int32)]) throws
         -> pid_t
     {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        for (source, target) in descriptors { posix_spawn_file_actions_adddup2(&actions, source, target) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        func stream(_ target: Int32) -> SpawnRequest.Stream {
+            descriptors.first { $0.1 == target }.map { .descriptor($0.0) } ?? .inherited
         }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard code == 0 else { throw SandboxError(.launchFailed, "cannot start \(path): \(describe(errno: code))") }
-        return pid
+        let request = SpawnRequest(
+            executable: path, arguments: arguments, environment: environment,
+            standardOutput: stream(1), standardError: stream(2),
+            descriptors: descriptors.filter { $0.1 > 2 }.map { (source: $0.0, target: $0.1) })
+        do {
+            return try ProcessSpawner.spawn(request)
+        } catch {
+            throw SandboxError(.launchFailed, "cannot start \(path): \(describe(errno: error.errno))")
+        }
     }
 
     /// Writes all of `bytes` to `fd`.

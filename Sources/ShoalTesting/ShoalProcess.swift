@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// Runs the built `shoal` executable as a real process, for end-to-end tests and benchmarks.
 ///

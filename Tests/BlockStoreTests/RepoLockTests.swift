@@ -1,6 +1,7 @@
 import Foundation
 import IPLD
 import ShoalTesting
+import Spawning
 import Synchronization
 import Testing
 
@@ -16,16 +17,20 @@ import Testing
     }
 
     final class Helper {
-        let process = Process()
+        let process: SpawnedProcess
         let input = Pipe(), output = Pipe(), errors = Pipe()
 
         init(_ arguments: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: RepoLockTests.helperPath)
-            process.arguments = arguments
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
+            process = try SpawnedProcess(SpawnRequest(
+                executable: RepoLockTests.helperPath, arguments: [RepoLockTests.helperPath] + arguments,
+                environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
+                standardInput: .descriptor(input.fileHandleForReading.fileDescriptor),
+                standardOutput: .descriptor(output.fileHandleForWriting.fileDescriptor),
+                standardError: .descriptor(errors.fileHandleForWriting.fileDescriptor)))
+            // The child has its own copies: without closing ours, reading to the end would never end.
+            try input.fileHandleForReading.close()
+            try output.fileHandleForWriting.close()
+            try errors.fileHandleForWriting.close()
         }
 
         /// Reads one line from the helper's stdout.
@@ -44,8 +49,8 @@ import Testing
             try? input.fileHandleForWriting.close()
             let out = output.fileHandleForReading.readDataToEndOfFile()
             let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+            let status = process.wait()
+            return (status, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
         }
     }
 

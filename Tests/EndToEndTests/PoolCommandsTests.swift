@@ -5,6 +5,7 @@ import FoundationNetworking
 #endif
 import IPLD
 import ShoalTesting
+import Spawning
 import Testing
 
 /// The pool from the command line: a real `shoal serve`, real `shoal worker`s and the client

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import ShoalTesting
+import Spawning
 import Testing
 
 /// The pool across a real network: the requester on the host, each worker in a network namespace

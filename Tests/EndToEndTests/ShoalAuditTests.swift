@@ -4,6 +4,7 @@ import IPLD
 import JobStore
 import Provenance
 import ShoalTesting
+import Spawning
 import Testing
 
 /// `shoal lineage`, `shoal verify [--rerun]` and `shoal provenance export` on what `shoal run` recorded.

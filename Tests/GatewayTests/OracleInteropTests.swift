@@ -1,6 +1,7 @@
 import Foundation
 import IPLD
 import ShoalTesting
+import Spawning
 import Testing
 
 @testable import Gateway

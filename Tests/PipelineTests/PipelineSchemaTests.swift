@@ -1,5 +1,6 @@
 import Foundation
 import ShoalTesting
+import Spawning
 import Testing
 import Yams
 @testable import Pipeline

@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// `shoal` child processes that live and die together (`shoal dev-cluster`).
 ///
@@ -9,7 +10,7 @@ import Foundation
 final class ChildProcesses: @unchecked Sendable {
     struct Child {
         let name: String
-        let process: Process
+        let process: SpawnedProcess
         let log: String
     }
 
@@ -27,27 +28,24 @@ final class ChildProcesses: @unchecked Sendable {
     /// Starts `shoal ARGUMENTS` with `home` as its `SHOAL_HOME`, logging to `log`.
     func start(_ name: String, _ arguments: [String], home: String, log: String, environment: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        output.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["SHOAL_HOME"] = home
         env[ParentWatch.variable] = String(getpid())
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] process in
+        let process = try SpawnedProcess(SpawnRequest(
+            executable: Self.executable, arguments: [Self.executable] + arguments,
+            environment: env.map { "\($0.key)=\($0.value)" },
+            standardOutput: .file(log, appending: true), standardError: .standardOutput))
+        lock.withLock { children.append(Child(name: name, process: process, log: log)) }
+        // One thread per child reaps it and tells of an exit nobody asked for.
+        let watcher = Thread { [weak self] in
+            let status = process.wait()
             guard let self else { return }
             let (stopping, handler) = self.lock.withLock { (self.stopping, self.onUnexpectedExit) }
-            if !stopping { handler?(name, process.terminationStatus) }
+            if !stopping { handler?(name, status) }
         }
-        try process.run()
-        lock.withLock { children.append(Child(name: name, process: process, log: log)) }
+        watcher.name = "shoal-child-\(name)"
+        watcher.start()
     }
 
     /// Whether child `name` is still running.
@@ -62,7 +60,7 @@ final class ChildProcesses: @unchecked Sendable {
             return children
         }
         for child in list.reversed() where child.process.isRunning {
-            kill(child.process.processIdentifier, SIGTERM)
+            kill(child.process.pid, SIGTERM)
         }
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline, list.contains(where: { $0.process.isRunning }) {
@@ -70,9 +68,9 @@ final class ChildProcesses: @unchecked Sendable {
         }
         for child in list where child.process.isRunning {
             Output.note("\(child.name) did not stop within \(Int(grace))s; killing it")
-            kill(child.process.processIdentifier, SIGKILL)
+            kill(child.process.pid, SIGKILL)
         }
-        for child in list { child.process.waitUntilExit() }
+        for child in list { child.process.wait() }
     }
 
     /// The last lines of child `name`'s log, for an error message.

@@ -1,5 +1,6 @@
 import Foundation
 import ShoalTesting
+import Spawning
 import Synchronization
 
 /// A small private IPv4 network of Linux network namespaces, so that an end-to-end test can put

@@ -1,5 +1,6 @@
 import Foundation
 import ShoalTesting
+import Spawning
 import Testing
 
 @testable import Sandbox
