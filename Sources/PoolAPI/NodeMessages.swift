@@ -61,26 +61,37 @@ public struct JoinRequest: Codable, Sendable, Hashable {
     }
 }
 
-/// The answer to a join: the node's credential and the pool's timing.
+/// The answer to a join: the node's credential, its first peer ticket and the pool's timing.
 public struct JoinResponse: Codable, Sendable, Hashable {
     public var node: String
-    /// Bearer token for this node's heartbeats, claims and reports.
+    /// Bearer token for this node's heartbeats, claims and reports, and for the requester's own
+    /// `/ipfs` gateway.
     public var credential: String
-    /// Token the pool's gateways accept from peers.
-    public var peerToken: String
     public var heartbeatSeconds: Int
     public var leaseSeconds: Int
     /// Executions this node held before it restarted, which it must clean up and not report.
     public var abandon: [String]
+    /// The requester's did:key: the pool key that signs peer tickets. The node's gateway accepts
+    /// only tickets this key signed for this pool.
+    public var requester: String
+    /// This node's ``PeerTicket`` (its text): the bearer token it presents to other nodes'
+    /// gateways until a heartbeat answer brings a fresh one.
+    public var peerTicket: String
+    /// The requester's own gateway base URL, as it names itself among an assignment's
+    /// providers: the node presents its ``credential`` there (never its ticket, which the
+    /// requester does not accept), and its ticket to every other provider.
+    public var gateway: String?
 
-    public init(node: String, credential: String, peerToken: String, heartbeatSeconds: Int, leaseSeconds: Int,
-                abandon: [String] = []) {
+    public init(node: String, credential: String, heartbeatSeconds: Int, leaseSeconds: Int, abandon: [String] = [],
+                requester: String, peerTicket: String, gateway: String? = nil) {
         self.node = node
         self.credential = credential
-        self.peerToken = peerToken
         self.heartbeatSeconds = heartbeatSeconds
         self.leaseSeconds = leaseSeconds
         self.abandon = abandon
+        self.requester = requester
+        self.peerTicket = peerTicket
+        self.gateway = gateway
     }
 }
 
@@ -110,7 +121,15 @@ public struct Heartbeat: Codable, Sendable, Hashable {
 public struct HeartbeatResponse: Codable, Sendable, Hashable {
     /// Executions the node must stop (job cancelled, lease lost).
     public var cancel: [String]
-    public init(cancel: [String] = []) { self.cancel = cancel }
+    /// A fresh ``PeerTicket`` for the node (its text), replacing the one it holds: tickets live a
+    /// few heartbeat intervals, so a node that can no longer heartbeat (revoked, or forgotten)
+    /// loses peer access soon after.
+    public var peerTicket: String?
+
+    public init(cancel: [String] = [], peerTicket: String? = nil) {
+        self.cancel = cancel
+        self.peerTicket = peerTicket
+    }
 }
 
 /// One step placed on a node, returned by `POST /api/v1/nodes/{node}/claim`.

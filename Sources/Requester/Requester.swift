@@ -22,9 +22,8 @@ import UnixSignals
 /// $SHOAL_HOME/
 ///   blocks/, repo.sqlite   uploaded tools and inputs, provenance blocks, fetched outputs
 ///   jobs.sqlite            jobs, tasks, events, tokens, nodes, pins, executions (WAL)
-///   identity/              this requester's did:key (Ed25519)
+///   identity/              this requester's did:key (Ed25519): the pool key that signs peer tickets
 ///   admin.token            an admin token, written on first start (0600)
-///   peer.token             the pool's gateway token, given to every node that joins (0600)
 ///   pool/logs/             live logs of running executions (removed once stored as blocks)
 ///   pool/uploads/          CARs being uploaded (leftovers of a crash are removed on start)
 /// ```
@@ -45,6 +44,8 @@ public final class Requester: Sendable {
     let store: JobStore
     let identity: NodeIdentity
     let tokens: TokenAuthority
+    /// Signs the peer tickets nodes read each other's gateways with (and its own).
+    let tickets: PeerTicketIssuer
     /// The nonces joining nodes sign to prove they hold their key.
     let joinChallenges: JoinChallenges
     let registry = PoolRegistry()
@@ -83,7 +84,8 @@ public final class Requester: Sendable {
         repo = try Repo(home: home)
         store = try JobStore(home: home)
         identity = try NodeIdentity.loadOrCreate(home: home)
-        tokens = try TokenAuthority(store: store, home: home)
+        tokens = try TokenAuthority(store: store)
+        tickets = PeerTicketIssuer(identity: identity, lifetime: configuration.effectivePeerTicketLifetime)
         joinChallenges = JoinChallenges(
             requester: identity.didKey.string, lifetime: configuration.joinChallengeLifetime,
             perToken: configuration.joinChallengesPerToken)
@@ -133,7 +135,7 @@ public final class Requester: Sendable {
             configuration.advertisedURL ?? bound.current ?? "http://\(configuration.host):\(configuration.port)"
         })
         outputs = OutputFetcher(
-            repo: repo, registry: registry, index: store.provenanceIndex, client: client, peerToken: tokens.peerToken,
+            repo: repo, registry: registry, index: store.provenanceIndex, client: client, tickets: tickets,
             logger: configuration.logger)
     }
 

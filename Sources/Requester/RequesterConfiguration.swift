@@ -33,7 +33,7 @@ public struct RequesterConfiguration: Sendable {
         public init() {}
     }
 
-    /// `$SHOAL_HOME`: the block repository, `jobs.sqlite`, the identity, `admin.token`, `peer.token`.
+    /// `$SHOAL_HOME`: the block repository, `jobs.sqlite`, the identity (the pool key), `admin.token`.
     public var home: String
     public var host: String
     /// 0 picks a free port (tests); see ``Requester/url``.
@@ -51,6 +51,11 @@ public struct RequesterConfiguration: Sendable {
     public var joinChallengesPerToken = 8
     /// How often workers are asked to heartbeat.
     public var heartbeat: Duration = .seconds(5)
+    /// How long a peer ticket lives; `nil` (the default) is three heartbeat intervals as workers
+    /// are told them (``heartbeatSeconds``), within ``peerTicketBounds``. Every heartbeat answer
+    /// brings a fresh ticket, so a node revoked (or gone silent) loses peer access this long
+    /// after its last heartbeat, plus the verifiers' ``PoolAPI/PeerTicket/clockSkew``.
+    public var peerTicketLifetime: Duration?
     /// How long a `preferred` task waits for a busy node holding its inputs.
     public var preferredWindow: Duration = .seconds(30)
     /// Re-queues of a lost step when its spec leaves `retries` at 0.
@@ -75,6 +80,19 @@ public struct RequesterConfiguration: Sendable {
         self.port = port
         self.tls = tls
         self.logger = logger ?? Logger(label: "shoal.requester")
+    }
+
+    /// What a peer ticket's lifetime may be: long enough to survive a missed heartbeat, short
+    /// enough that a revoked node is shut out within minutes at worst.
+    public static let peerTicketBounds: ClosedRange<Duration> = .seconds(3) ... .seconds(600)
+
+    /// The heartbeat interval workers are told, in whole seconds.
+    var heartbeatSeconds: Int { Self.wholeSeconds(heartbeat) }
+
+    /// The lifetime of the peer tickets this requester signs (see ``peerTicketLifetime``).
+    var effectivePeerTicketLifetime: Duration {
+        let wanted = peerTicketLifetime ?? .seconds(3 * heartbeatSeconds)
+        return min(max(wanted, Self.peerTicketBounds.lowerBound), Self.peerTicketBounds.upperBound)
     }
 
     /// The seconds of a duration, rounded up, at least 1 (what workers are told).

@@ -155,7 +155,7 @@ struct PoolCommandsTests {
         #expect(revoked.status == 1 && revoked.stderr.contains("401"), "\(revoked)")
     }
 
-    @Test func aWorkersGatewayNeedsThePeerTokenAndAPrivateInputNeverLeavesItsWorker() async throws {
+    @Test func aWorkersGatewayNeedsAPeerTicketAndAPrivateInputNeverLeavesItsWorker() async throws {
         let pool = try LocalPool()
         defer { pool.stop() }
         try pool.folder.write("secret.csv", text: "patient,1\npatient,2\n")
@@ -165,9 +165,11 @@ struct PoolCommandsTests {
             #expect(try shoal.run(["pin", "add", "--private", secret]).succeeded)
         }
         try pool.addWorker("w2")
-        // The worker's gateway answers nothing without the pool's peer token.
+        // The worker's gateway answers nothing without a peer ticket of the pool (and a ticket gets
+        // no private block: 404).
         #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw") == 401)
         #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw", token: pool.adminToken) == 401)
+        #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw", token: try pool.peerTicket()) == 404)
         #expect(try await Self.status("\(holder.url)/healthz") == 200)
 
         // A job on the private input runs on its holder, and its result comes back; the input does not.

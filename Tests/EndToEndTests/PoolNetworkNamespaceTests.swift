@@ -12,7 +12,7 @@ import Testing
     .enabled(if: NamespaceNetwork.unavailableReason == nil, "needs root, a working `ip netns add` (iproute2) and nsenter"),
     .serialized)
 struct PoolNetworkNamespaceTests {
-    /// A GET with the pool's peer token; returns the body.
+    /// A GET with a bearer token (a peer ticket); returns the body.
     static func get(_ url: String, token: String) async throws -> String {
         var request = URLRequest(url: URL(string: url)!, timeoutInterval: 10)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -109,8 +109,7 @@ struct PoolNetworkNamespaceTests {
         #expect(counted.trimmingCharacters(in: .whitespacesAndNewlines) == String(text.utf8.count))
 
         // The bytes crossed the network: w2 fetched them, w1's gateway served them.
-        let peerToken = try String(contentsOfFile: pool.requesterHome + "/peer.token", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let peerToken = try pool.peerTicket()
         let runnerMetrics = try await Self.get(runner.url + "/metrics", token: peerToken)
         let holderMetrics = try await Self.get(holder.url + "/metrics", token: peerToken)
         let fetched = try #require(Self.sample("shoal_worker_input_bytes_total{source=\"fetched\"}", in: runnerMetrics), "\(runnerMetrics)")

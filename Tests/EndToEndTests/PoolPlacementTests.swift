@@ -236,13 +236,13 @@ struct PoolPlacementTests {
         #expect(try await HTTPCall.send("GET", pool.url + "/api/v1/jobs", token: pool.adminToken).status == 200)
         #expect(try await HTTPCall.send("GET", pool.url + "/metrics", token: pool.adminToken).status == 200)
 
-        // A worker's gateway: health for anyone; blocks and metrics for the pool's peer token only.
+        // A worker's gateway: health for anyone; blocks and metrics for a peer ticket of the pool only.
         #expect(try await HTTPCall.send("GET", worker.url + "/healthz").status == 200)
         for token in [nil, bogus, pool.adminToken, pool.workerToken] {
             #expect(try await HTTPCall.send("GET", worker.url + "/metrics", token: token).status == 401)
             #expect(try await HTTPCall.send("GET", worker.url + "/ipfs/\(cid)?format=raw", token: token).status == 401)
         }
-        #expect(try await HTTPCall.send("GET", worker.url + "/metrics", token: try pool.peerToken()).status == 200)
+        #expect(try await HTTPCall.send("GET", worker.url + "/metrics", token: try pool.peerTicket()).status == 200)
     }
 
     @Test func aMalformedSpecIsRefusedWithEveryProblemAndNoJobIsCreated() async throws {

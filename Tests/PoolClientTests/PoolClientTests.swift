@@ -133,7 +133,7 @@ import Testing
             else { return try failure(.badRequest, "unsigned") }
             // The first nonce is refused, as after a requester restart between the two calls.
             if proof.nonce == "n1" { return try failure(.unauthorized, "the join proof's nonce is unknown") }
-            return try json(JoinResponse(node: join.node, credential: "c-\(proof.nonce)", peerToken: "p", heartbeatSeconds: 1, leaseSeconds: 9))
+            return try json(JoinResponse(node: join.node, credential: "c-\(proof.nonce)", heartbeatSeconds: 1, leaseSeconds: 9, requester: requester, peerTicket: "p"))
         }
         let join = JoinRequest(node: node.didKey.string, url: "http://127.0.0.1:9", capacity: Capacity(slots: 1, milliCPU: 0, memory: 0, disk: 0))
         let response = try await withServer(router) { url in
@@ -157,7 +157,7 @@ import Testing
         }
         router.on(.post, "/api/v1/nodes/join", recorder: recorder) { request in
             let join = try PoolAPI.decoder.decode(JoinRequest.self, from: Data(request.body))
-            return try json(JoinResponse(node: join.node, credential: "c-\(join.proof?.nonce ?? "")", peerToken: "p", heartbeatSeconds: 1, leaseSeconds: 9))
+            return try json(JoinResponse(node: join.node, credential: "c-\(join.proof?.nonce ?? "")", heartbeatSeconds: 1, leaseSeconds: 9, requester: requester, peerTicket: "p"))
         }
         let join = JoinRequest(node: node.didKey.string, url: "http://127.0.0.1:9", capacity: Capacity(slots: 1, milliCPU: 0, memory: 0, disk: 0))
         let response = try await withServer(router) { url in

@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import IPLD
 import PoolAPI
+import Provenance
 import Testing
 @testable import Requester
 
@@ -12,9 +13,10 @@ import Testing
         delay: Duration = .milliseconds(300), _ body: @Sendable (TestPool, CID, GatewayCounters) async throws -> Void
     ) async throws {
         try await TestPool.with { pool in
-            let peer = try await FakeWorker(pool: pool).join().peerToken
+            // The worker's gateway accepts the peer tickets of this pool (the requester's key).
+            let peer = try DIDKey(pool.requester.node)
             let blocks = MemoryBlockstore()
-            try await withWorkerGateway(store: blocks, peerToken: peer, delay: delay) { url, counters in
+            try await withWorkerGateway(store: blocks, pool: peer, delay: delay) { url, counters in
                 let worker = FakeWorker(pool: pool, url: url)
                 let data = testBlock(140).cid
                 try await worker.join(pins: [PinReport(cid: data.string, size: 10)])

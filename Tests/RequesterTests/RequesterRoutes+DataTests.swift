@@ -180,13 +180,14 @@ import Testing
 
     @Test func anOutputIsFetchedFromItsNodeAndPrivateDataNeverIs() async throws {
         try await TestPool.with { pool in
-            let peer = try await FakeWorker(pool: pool).join().peerToken
+            // The worker's gateway accepts the peer tickets of this pool (the requester's key).
+            let peer = try DIDKey(pool.requester.node)
             let blocks = MemoryBlockstore()
             let output = Block(bytes: Array("the model".utf8), codec: .raw)
             let secret = testBlock(97)
             try blocks.put(output)
             try blocks.put(secret)
-            try await withWorkerGateway(store: blocks, peerToken: peer) { url, counters in
+            try await withWorkerGateway(store: blocks, pool: peer) { url, counters in
                 let worker = FakeWorker(pool: pool, url: url)
                 try await worker.join(pins: [PinReport(cid: secret.cid.string, size: 64, private: true)])
                 let job = try await pool.submitJob(oneTaskSpec(input: secret.cid, locality: "required", isPrivate: true))

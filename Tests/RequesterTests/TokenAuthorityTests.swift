@@ -1,6 +1,7 @@
 import Foundation
 import JobStore
 import PoolAPI
+import Provenance
 import ShoalTesting
 import Testing
 @testable import Requester
@@ -90,18 +91,33 @@ import Testing
         #expect(try second.store.tokens().filter { $0.role == "admin" }.count == 1)
     }
 
-    @Test func aNewCredentialRevokesTheOldOneAndThePeerTokenOpensOnlyTheGateway() async throws {
+    @Test func aNewCredentialRevokesTheOldOneAndOpensTheGatewayWhereAPeerTicketDoesNot() async throws {
         try await TestPool.with { pool in
             let worker = FakeWorker(pool: pool)
             let first = try await worker.join()
             let second = try await worker.join()
             #expect(first.credential != second.credential)
-            #expect(first.peerToken == second.peerToken)
             #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(worker.node), token: first.credential, json: Heartbeat()).status == 401)
             #expect(try await pool.send("POST", PoolAPI.Path.heartbeat(worker.node), token: second.credential, json: Heartbeat()).status == 200)
-            // The peer token opens /ipfs (404: not held) but no API route.
-            #expect(try await pool.send("GET", "/ipfs/\(testBlock(7).cid)?format=raw", token: first.peerToken).status == 404)
-            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: first.peerToken).status == 401)
+            // The node credential opens the requester's /ipfs (404: not held); the replaced one does not.
+            let block = "/ipfs/\(testBlock(7).cid)?format=raw"
+            #expect(try await pool.send("GET", block, token: second.credential).status == 404)
+            #expect(try await pool.send("GET", block, token: first.credential).status == 401)
+            // A peer ticket, valid as it is, opens workers' gateways only: not /ipfs here, nor any API route.
+            #expect(try PeerTicket.verify(second.peerTicket, pool: DIDKey(pool.requester.node)).node.string == worker.node)
+            #expect(try await pool.send("GET", block, token: second.peerTicket).status == 401)
+            #expect(try await pool.send("GET", PoolAPI.Path.jobs, token: second.peerTicket).status == 401)
+        }
+    }
+
+    @Test func aPeerTokenFileLeftByAnOlderRequesterIsIgnored() async throws {
+        let home = TemporaryDirectory("requester")
+        let old = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+        try home.write("peer.token", text: old + "\n")
+        try await TestPool.with(home: home) { (pool: TestPool) async throws -> Void in
+            let block = "/ipfs/\(testBlock(7).cid)?format=raw"
+            #expect(try await pool.send("GET", block, token: old).status == 401)
+            #expect(try await pool.send("GET", block, token: pool.admin).status == 404)
         }
     }
 

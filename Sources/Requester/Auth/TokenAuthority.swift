@@ -13,29 +13,26 @@ import Synchronization
 /// stored one in constant time. Records are cached in memory (the requester is the only
 /// writer), so checking a token costs one hash and no database read.
 ///
-/// Two secrets live in files of the requester's home instead, mode 0600, written on first start:
-/// `admin.token` (an admin token, so the operator can create the others) and `peer.token` (the
-/// pool's shared token for the `/ipfs` gateways: every node that joins is given it, and the
-/// requester sends it when it fetches from workers).
+/// One secret lives in a file of the requester's home, mode 0600, written on first start:
+/// `admin.token` (an admin token, so the operator can create the others).
 ///
-/// The authority is also the gateway's ``Gateway/BearerTokenVerifier``: `/ipfs` accepts the peer
-/// token and client, admin and node tokens.
+/// The authority is also the gateway's ``Gateway/BearerTokenVerifier``: the requester's `/ipfs`
+/// accepts client, admin and node tokens, so a node whose credential is revoked is refused there
+/// at once. There is no shared peer token any more: nodes read each other's gateways with signed
+/// ``PoolAPI/PeerTicket``s (``PeerTicketIssuer``), which the requester's gateway does not accept.
+/// A `peer.token` file an older requester left in its home is ignored.
 public final class TokenAuthority: BearerTokenVerifier, Sendable {
     /// The file names in the home folder.
     public static let adminTokenFile = "admin.token"
-    public static let peerTokenFile = "peer.token"
 
     let store: JobStore
     private let cache: Mutex<[String: TokenRecord]>
-    /// The pool's shared gateway token.
-    public let peerToken: String
 
-    /// Loads the tokens of `store` and the peer token of `home` (creating it on first use).
-    public init(store: JobStore, home: String) throws {
+    /// Loads the tokens of `store`.
+    public init(store: JobStore) throws {
         self.store = store
         let records = try store.tokens()
         cache = Mutex(Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) }))
-        peerToken = try Self.readOrCreate(file: home + "/" + Self.peerTokenFile) { Self.randomHex(32) }
     }
 
     // MARK: Making tokens
@@ -124,7 +121,7 @@ public final class TokenAuthority: BearerTokenVerifier, Sendable {
     // MARK: Checking tokens
 
     /// The principal of a valid token (its record exists, is not revoked and the secret's hash
-    /// matches), else `nil`. The pool's peer token is not a principal: it opens `/ipfs` only.
+    /// matches), else `nil`.
     public func verify(_ token: String) -> Principal? {
         if case .valid(let principal) = authenticate(token) { return principal }
         return nil
@@ -141,9 +138,9 @@ public final class TokenAuthority: BearerTokenVerifier, Sendable {
         return .valid(Principal(tokenID: record.id, role: role, node: record.node))
     }
 
-    /// The gateway's check: the peer token, or a client, admin or node token.
+    /// The gateway's check: a client, admin or node token (a worker token only joins; a peer
+    /// ticket opens workers' gateways, not this one).
     public func isValid(_ token: String) async -> Bool {
-        if Self.constantTimeEqual(Array(token.utf8), Array(peerToken.utf8)) { return true }
         guard let principal = verify(token) else { return false }
         return principal.role != .worker
     }

@@ -51,9 +51,9 @@ extension RequesterRoutes {
         requester.configuration.logger.info("node \(body.node) joined from \(body.url) with \(pins.count) pin(s)\(abandoned.isEmpty ? "" : "; \(abandoned.count) stale execution(s) lost")")
         let configuration = requester.configuration
         return try JSONResponse.make(JoinResponse(
-            node: body.node, credential: credential, peerToken: requester.tokens.peerToken,
-            heartbeatSeconds: RequesterConfiguration.wholeSeconds(configuration.heartbeat),
-            leaseSeconds: RequesterConfiguration.wholeSeconds(configuration.lease), abandon: abandoned.map(\.id)))
+            node: body.node, credential: credential, heartbeatSeconds: configuration.heartbeatSeconds,
+            leaseSeconds: RequesterConfiguration.wholeSeconds(configuration.lease), abandon: abandoned.map(\.id),
+            requester: requester.node, peerTicket: try requester.tickets.ticket(for: did), gateway: requester.providers.selfURL()))
     }
 
     func heartbeat(_ request: Request, _ context: RequesterContext) async throws -> Response {
@@ -87,7 +87,9 @@ extension RequesterRoutes {
         requester.metrics.inputBytes("fetched").increment(by: fetched)
         requester.metrics.inputBytes("local").increment(by: local)
         if !added.isEmpty || !removed.isEmpty || body.free != nil { requester.placement.wake() }
-        return try JSONResponse.make(HeartbeatResponse(cancel: stop))
+        // A fresh ticket with every beat: one the node stops getting (revoked) runs out soon.
+        let ticket = try requester.tickets.ticket(for: try DIDKey(node))
+        return try JSONResponse.make(HeartbeatResponse(cancel: stop, peerTicket: ticket))
     }
 
     func claim(_ request: Request, _ context: RequesterContext) async throws -> Response {

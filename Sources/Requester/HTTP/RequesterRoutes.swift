@@ -16,7 +16,7 @@ import PoolAPI
 /// | `POST /api/v1/nodes/challenge`, `POST /api/v1/nodes/join` (with a proof of the node key) | worker, admin |
 /// | `POST /api/v1/nodes/{node}/heartbeat|claim|leave` | that node's credential |
 /// | `POST /api/v1/executions/{execution}/report|logs` | the credential of the node holding it |
-/// | `GET|HEAD /ipfs/{cid}` | the peer token, client, admin, node (never a root a node marks private) |
+/// | `GET|HEAD /ipfs/{cid}` | client, admin, node credential (never a peer ticket; never a root a node marks private) |
 struct RequesterRoutes: Sendable {
     let requester: Requester
 

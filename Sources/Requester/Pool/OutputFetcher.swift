@@ -14,8 +14,9 @@ import Synchronization
 /// they upload. When a client asks the requester's gateway for a CID it does not hold, and the
 /// provenance index knows that CID as a step's output, the output is fetched with the Gateway's
 /// ``Gateway/BlockFetcher`` (every block verified, pinned as `output`) from the nodes that pin
-/// it and the node that made it, with the pool's peer token. Private data (a CID any node
-/// reports as private) is never fetched.
+/// it and the node that made it, with a peer ticket the requester signs for itself
+/// (``PeerTicketIssuer/ownTicket(now:)``). Private data (a CID any node reports as private) is
+/// never fetched.
 ///
 /// Requests for one CID that arrive while it is being fetched wait for that fetch instead of
 /// starting their own (single flight): a popular output is fetched once. A fetch every
@@ -25,17 +26,17 @@ struct OutputFetcher: Sendable {
     let registry: PoolRegistry
     let index: SQLiteProvenanceIndex
     let client: ClientHolder
-    let peerToken: String
+    let tickets: PeerTicketIssuer
     let logger: Logger
     /// The fetches under way, by CIDv1.
     let flights = FetchFlights()
 
-    init(repo: Repo, registry: PoolRegistry, index: SQLiteProvenanceIndex, client: ClientHolder, peerToken: String, logger: Logger) {
+    init(repo: Repo, registry: PoolRegistry, index: SQLiteProvenanceIndex, client: ClientHolder, tickets: PeerTicketIssuer, logger: Logger) {
         self.repo = repo
         self.registry = registry
         self.index = index
         self.client = client
-        self.peerToken = peerToken
+        self.tickets = tickets
         self.logger = logger
     }
 
@@ -54,14 +55,21 @@ struct OutputFetcher: Sendable {
     private func fetch(_ cid: CID, producedBy step: CID) async {
         // An earlier flight may have brought it in between this request's check and its start.
         guard (try? repo.has(cid)) == false else { return }
+        let ticket: String
+        do {
+            ticket = try tickets.ownTicket()
+        } catch {
+            logger.error("cannot sign the requester's peer ticket: \(error)")
+            return
+        }
         var providers: [GatewayProvider] = registry.holders(of: cid).map {
-            GatewayProvider(url: $0.record.url, token: peerToken, name: $0.record.id)
+            GatewayProvider(url: $0.record.url, token: ticket, name: $0.record.id)
         }
         if let bytes = try? repo.block(step), let record = try? Step(block: Block(trusted: step, bytes: bytes)),
            let maker = registry.node(record.node), maker.record.state != .down,
            !providers.contains(where: { $0.name == maker.record.id })
         {
-            providers.append(GatewayProvider(url: maker.record.url, token: peerToken, name: maker.record.id))
+            providers.append(GatewayProvider(url: maker.record.url, token: ticket, name: maker.record.id))
         }
         guard !providers.isEmpty, let client = client.current else { return }
         do {

@@ -1,12 +1,22 @@
 import Gateway
 import PoolAPI
 import PoolClient
+import Provenance
 import Synchronization
 
-/// The agent's standing with the requester: the node credential and peer token it got when it
-/// joined, and the pool's timing. Replaced on every (re)join.
+/// The agent's standing with the requester: the node credential, the pool's key and this node's
+/// current peer ticket, and the pool's timing. Replaced on every (re)join; the ticket is renewed
+/// by every heartbeat answer.
 public final class AgentSession: Sendable {
-    private let state = Mutex<JoinResponse?>(nil)
+    private struct State {
+        var joined: JoinResponse?
+        /// The requester's did:key, parsed from the last join.
+        var pool: DIDKey?
+        /// The newest peer ticket (the join's, then each heartbeat's).
+        var ticket: String?
+    }
+
+    private let state = Mutex(State())
     /// The client holding the worker token (for joins); node calls use ``nodeClient``.
     public let workerClient: PoolClient
 
@@ -15,10 +25,22 @@ public final class AgentSession: Sendable {
     }
 
     /// The last join's answer, `nil` before the first join.
-    public var joined: JoinResponse? { state.withLock { $0 } }
+    public var joined: JoinResponse? { state.withLock { $0.joined } }
 
-    func record(_ response: JoinResponse) {
-        state.withLock { $0 = response }
+    /// Records a join's answer.
+    ///
+    /// - Throws: ``WorkerError/Code/refused`` when the answer names no valid requester did:key
+    ///   (the gateway could then check no ticket).
+    func record(_ response: JoinResponse) throws {
+        guard let pool = try? DIDKey(response.requester) else {
+            throw WorkerError(.refused, "the requester's join answer names '\(response.requester.prefix(80))' as its key, which is not a did:key")
+        }
+        state.withLock { $0 = State(joined: response, pool: pool, ticket: response.peerTicket) }
+    }
+
+    /// Keeps the fresh ticket a heartbeat answer brought.
+    func renewTicket(_ ticket: String) {
+        state.withLock { $0.ticket = ticket }
     }
 
     /// A client sending the node credential (the worker token before any join).
@@ -29,17 +51,25 @@ public final class AgentSession: Sendable {
     /// The node id the requester knows this node by.
     public var node: String? { joined?.node }
 
-    /// The token peers must present to this node's gateway (`nil` before the first join).
-    public var peerToken: String? { joined?.peerToken }
-}
+    /// The pool's key: the requester's did:key, whose signature a peer ticket must carry
+    /// (`nil` before the first join).
+    public var pool: DIDKey? { state.withLock { $0.pool } }
 
-/// Accepts the pool's peer token, as the requester gave it at the last join; refuses every
-/// request before the first join.
-struct PeerTokenVerifier: BearerTokenVerifier {
-    let session: AgentSession
+    /// The ticket this node presents to its peers' gateways (`nil` before the first join).
+    public var peerTicket: String? { state.withLock { $0.ticket } }
 
-    func isValid(_ token: String) async -> Bool {
-        guard let peer = session.peerToken, !peer.isEmpty else { return false }
-        return await SharedTokenVerifier(peer).isValid(token)
+    /// What to present to the gateway at `url`: the node credential to the requester's own
+    /// gateway (the URL it named in the join answer, or the URL this agent reaches it at),
+    /// which accepts no ticket, and the peer ticket to every other node's.
+    func token(forProvider url: String) -> String? {
+        let (joined, ticket) = state.withLock { ($0.joined, $0.ticket) }
+        let requesterURLs = [joined?.gateway, workerClient.configuration.url].compactMap { $0.map(Self.trimmed) }
+        return requesterURLs.contains(Self.trimmed(url)) ? joined?.credential : ticket
+    }
+
+    static func trimmed(_ url: String) -> String {
+        var url = Substring(url)
+        while url.hasSuffix("/") { url.removeLast() }
+        return url.lowercased()
     }
 }

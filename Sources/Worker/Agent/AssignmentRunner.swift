@@ -101,7 +101,7 @@ struct AssignmentRunner: Sendable {
                 counters.addLocal(size)
                 continue
             }
-            let providers = Self.providers(for: cid, in: assignment.providers, token: session.peerToken)
+            let providers = Self.providers(for: cid, in: assignment.providers, session: session)
             do {
                 let summary = try await fetcher.fetch(cid, from: providers, pin: true, pinName: "input of \(assignment.step.label)")
                 counters.addFetched(Int64(summary.bytesFetched))
@@ -122,10 +122,11 @@ struct AssignmentRunner: Sendable {
         return nil
     }
 
-    /// The providers named for `cid` (under its text as given, or as CIDv1), with the pool's peer token.
-    static func providers(for cid: CID, in table: [String: [String]], token: String?) -> [GatewayProvider] {
+    /// The providers named for `cid` (under its text as given, or as CIDv1), each with what it
+    /// accepts: this node's current peer ticket, or its credential for the requester's gateway.
+    static func providers(for cid: CID, in table: [String: [String]], session: AgentSession) -> [GatewayProvider] {
         let urls = table[cid.string] ?? table[cid.v1.string] ?? []
-        return urls.map { GatewayProvider(url: $0, token: token) }
+        return urls.map { GatewayProvider(url: $0, token: session.token(forProvider: $0)) }
     }
 
     // MARK: Running

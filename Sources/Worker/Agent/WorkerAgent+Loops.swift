@@ -92,7 +92,7 @@ extension WorkerAgent {
         // Signed afresh on every join (a nonce is accepted once): the proof that this is the node
         // the did:key names, without which the requester refuses the join.
         let response = try await session.workerClient.join(request, signingWith: identity)
-        session.record(response)
+        try session.record(response)
         inventory.acknowledge(pins)
         logger.info("joined the pool at \(configuration.requester.url) as \(response.node) with \(pins.count) pin\(pins.count == 1 ? "" : "s")")
         if !response.abandon.isEmpty {
@@ -145,6 +145,7 @@ extension WorkerAgent {
             let answer = try await session.nodeClient.heartbeat(node: node, heartbeat)
             inventory.acknowledge(changes.current)
             counters.subtract(counts)
+            if let ticket = answer.peerTicket { session.renewTicket(ticket) }
             if !answer.cancel.isEmpty {
                 let stopped = await table.stop(answer.cancel, reason: .requester)
                 if !stopped.isEmpty { logger.info("the requester cancelled \(stopped.joined(separator: ", "))") }

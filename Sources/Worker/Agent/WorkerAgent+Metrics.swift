@@ -58,6 +58,20 @@ extension WorkerAgent {
         for (status, count) in gateway.refused.sorted(by: { $0.key < $1.key }) {
             lines.append("shoal_worker_gateway_refused_total{status=\"\(status)\"} \(count)")
         }
+        lines += [
+            "# HELP shoal_worker_peer_requests_total Requests the gateway accepted, by the node its peer ticket names.",
+            "# TYPE shoal_worker_peer_requests_total counter",
+        ]
+        for (node, count) in peers.reads.sorted(by: { $0.key < $1.key }) {
+            lines.append("shoal_worker_peer_requests_total{node=\"\(node)\"} \(count)")
+        }
+        lines += [
+            "# HELP shoal_worker_peer_tickets_refused_total Bearer tokens the gateway refused, by reason.",
+            "# TYPE shoal_worker_peer_tickets_refused_total counter",
+        ]
+        for (reason, count) in peers.refusals.sorted(by: { $0.key < $1.key }) {
+            lines.append("shoal_worker_peer_tickets_refused_total{reason=\"\(reason)\"} \(count)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

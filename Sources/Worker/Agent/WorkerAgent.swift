@@ -22,16 +22,18 @@ import UnixSignals
 ///    host can sandbox (unless ``Configuration/isolation`` says not to, loudly), marks the
 ///    `--private` pins and withholds every private DAG from its gateway.
 /// 2. **Serve.** Starts its gateway (``WorkerGateway``) on ``Configuration/listenHost``:
-///    ``Configuration/listenPort``, so peers and the requester can fetch its blocks with the
-///    pool's peer token.
+///    ``Configuration/listenPort``, so peers and the requester can fetch its blocks with their
+///    peer tickets (``PoolAPI/PeerTicket``, signed by the requester's key).
 /// 3. **Join.** Sends its did:key, gateway URL, labels, capacity (``NodeCapacity``) and full pin
 ///    list with DAG sizes (``PinInventory``), signed with its node key over a fresh challenge of
 ///    the requester (the proof that it is the node it names); retries while the requester cannot
 ///    be reached. It
-///    receives a node credential, the peer token and the pool's timing, plus executions to
+///    receives a node credential, the requester's did:key (the pool key), its first peer ticket
+///    and the pool's timing, plus executions to
 ///    `abandon` (held before a crash): any it runs are stopped.
 /// 4. **Heartbeat** every `heartbeatSeconds`: free capacity, running executions, pin changes,
-///    input bytes read locally and fetched. The answer's `cancel` list stops those executions;
+///    input bytes read locally and fetched. The answer's `cancel` list stops those executions,
+///    and its fresh peer ticket replaces the one the node presents to peers;
 ///    a 404 or 401 (the requester forgot the node, or revoked its credential) makes it join
 ///    again. When that join is refused too (its worker token was revoked), the agent stops
 ///    with ``WorkerError/Code/refused``, saying why, instead of trying for ever.
@@ -106,6 +108,8 @@ public final class WorkerAgent: Service {
     public let store: JobStore
     public let identity: NodeIdentity
     public let session: AgentSession
+    /// The gateway's check of peer tickets (and who read).
+    let peers: PeerTicketVerifier
     public let inventory: PinInventory
     public let table: ExecutionTable
     public let counters = InputCounters()
@@ -149,6 +153,7 @@ public final class WorkerAgent: Service {
         store = try JobStore(home: configuration.home)
         identity = try NodeIdentity.loadOrCreate(home: configuration.home)
         session = AgentSession(workerClient: client)
+        peers = PeerTicketVerifier(session: session, logger: logger)
         inventory = PinInventory(repo: repo, home: home)
         table = ExecutionTable(slots: configuration.slots)
         journal = ExecutionJournal(home: home)
@@ -178,7 +183,7 @@ public final class WorkerAgent: Service {
     /// The gateway server, as a service (its port is handed to the agent when it listens).
     public func gatewayService() -> some Service {
         let router = WorkerGateway.router(
-            repo: repo, session: session, policy: policy, served: served, node: identity.didKey.string
+            repo: repo, verifier: peers, policy: policy, served: served, node: identity.didKey.string
         ) { [self] in await metricsText() }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)

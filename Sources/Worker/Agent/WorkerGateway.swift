@@ -7,25 +7,27 @@ import PoolAPI
 import Provenance
 
 /// The worker's own HTTP server: its blocks for peers over the trustless gateway, behind the
-/// pool's peer token, with private DAGs withheld.
+/// pool's peer tickets, with private DAGs withheld.
 ///
 /// | route | auth | what |
 /// | --- | --- | --- |
 /// | `GET /healthz` | none | ``PoolAPI/Health`` with this node's did:key |
-/// | `GET`/`HEAD /ipfs/{cid}` | peer token | ``Gateway/GatewayRoutes`` over the node's repository, with ``PrivateDAGPolicy`` |
-/// | `GET /metrics` | peer token | Prometheus text: input bytes local vs fetched, executions, gateway traffic |
+/// | `GET`/`HEAD /ipfs/{cid}` | peer ticket | ``Gateway/GatewayRoutes`` over the node's repository, with ``PrivateDAGPolicy`` |
+/// | `GET /metrics` | peer ticket | Prometheus text: input bytes local vs fetched, executions, gateway traffic, reads by peer |
 ///
-/// Until the agent has joined there is no peer token, and every authenticated route answers 401.
+/// A peer ticket (``PoolAPI/PeerTicket``) is accepted when the pool's key signed it, for this
+/// pool, and it has not expired (``PeerTicketVerifier``). Until the agent has joined it knows no
+/// pool key, and every authenticated route answers 401.
 enum WorkerGateway {
     static func router(
-        repo: Repo, session: AgentSession, policy: PrivateDAGPolicy, served: GatewayCounters, node: String,
+        repo: Repo, verifier: PeerTicketVerifier, policy: PrivateDAGPolicy, served: GatewayCounters, node: String,
         metrics: @escaping @Sendable () async -> String
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/healthz") { _, _ in
             try jsonResponse(Health(version: WorkerAgent.version, node: node))
         }
-        let peers = router.group().add(middleware: BearerTokenMiddleware(verifier: PeerTokenVerifier(session: session)))
+        let peers = router.group().add(middleware: BearerTokenMiddleware(verifier: verifier))
         GatewayRoutes(source: repo, policy: policy, metrics: served).register(on: peers)
         peers.get("/metrics") { _, _ in
             Response(

@@ -2,21 +2,25 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import PoolAPI
+import Provenance
 import ShoalTesting
 
 /// What the placement tests need beyond ``LocalPool``: the pool's Prometheus pages, direct HTTP
 /// calls (to see status codes and bodies the CLI would turn into messages), job states polled
 /// through the CLI, and a generated dataset.
 extension LocalPool {
-    /// The pool's peer token, which the requester keeps in its home and hands to every node that
-    /// joins: the only token a worker's gateway and `/metrics` accept.
-    func peerToken() throws -> String {
-        try String(contentsOfFile: requesterHome + "/peer.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// A peer ticket naming the requester itself, signed with the requester's key (read from its
+    /// home, as the requester signs the tickets of its own fetches): what a worker's gateway and
+    /// `/metrics` accept.
+    func peerTicket(lifetime: Duration = .seconds(120)) throws -> String {
+        let key = try NodeIdentity.load(from: NodeIdentity.keyPath(home: requesterHome))
+        return try PeerTicket(node: key.didKey, pool: key.didKey, issued: Date(), lifetime: lifetime).signed(with: key)
     }
 
-    /// A worker's `/metrics`, scraped from its gateway with the peer token.
+    /// A worker's `/metrics`, scraped from its gateway with a peer ticket.
     func metrics(of worker: Worker) async throws -> PrometheusPage {
-        try await PrometheusPage.scrape(worker.url + "/metrics", token: try peerToken())
+        try await PrometheusPage.scrape(worker.url + "/metrics", token: try peerTicket())
     }
 
     /// The requester's `/metrics`, scraped with the admin token (it serves clients and admins).

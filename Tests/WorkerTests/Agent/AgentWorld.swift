@@ -19,8 +19,10 @@ import UnixFS
 struct AgentWorld {
     let folder = TemporaryDirectory("agent")
     let requester = FakeRequester()
-    /// Another node's repository, served as a provider behind the peer token.
+    /// Another node's repository, served as a provider behind the pool's peer tickets.
     let peer: Repo
+    /// The bearer tokens the peer's gateway was shown.
+    let peerTokens = TokenLog()
 
     init() throws {
         peer = try Repo(home: folder.file("peer"))
@@ -28,10 +30,13 @@ struct AgentWorld {
 
     var home: String { folder.file("worker") }
 
-    /// The peer's gateway, as the pool's nodes serve one.
+    /// The peer's gateway, as the pool's nodes serve one: to peer tickets of the fake requester's pool.
     func peerRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        let group = router.group().add(middleware: BearerTokenMiddleware(verifier: SharedTokenVerifier(FakeRequester.peerToken)))
+        let group = router.group().add(middleware: BearerTokenMiddleware(verifier: RecordingVerifier { [peerTokens] token in
+            peerTokens.append(token)
+            return (try? PeerTicket.verify(token, pool: FakeRequester.pool.didKey)) != nil
+        }))
         GatewayRoutes(source: peer).register(on: group)
         return router
     }
@@ -112,4 +117,11 @@ final class EventLog: Sendable {
     private let lines = Mutex<[String]>([])
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
+}
+
+/// Bearer tokens a test gateway was shown, in order.
+final class TokenLog: Sendable {
+    private let tokens = Mutex<[String]>([])
+    func append(_ token: String) { tokens.withLock { $0.append(token) } }
+    var all: [String] { tokens.withLock { $0 } }
 }

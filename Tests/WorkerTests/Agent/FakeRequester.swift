@@ -1,5 +1,7 @@
 import Foundation
+import Gateway
 import Hummingbird
+import IPLD
 import Logging
 import NIOCore
 import PoolAPI
@@ -8,13 +10,19 @@ import Synchronization
 
 /// The requester's worker API, in memory, for the agent's tests: it hands out the assignments
 /// queued in it, records joins, heartbeats, logs, uploads, reports and leaves, and can be told
-/// to cancel, forget the node, refuse reports or fail them for a while.
+/// to cancel, forget the node, refuse reports or fail them for a while. Like the real one, it
+/// signs a peer ticket for the node at the join and with every heartbeat answer, and serves
+/// ``blocks`` at `/ipfs` to the node credential only.
 final class FakeRequester: Sendable {
     static let workerToken = "worker-token"
     static let credential = "node-credential"
-    static let peerToken = "peer-token"
+    /// The fake requester's key: the pool key its peer tickets carry.
+    static let pool = NodeIdentity.generate()
     /// The did:key the fake requester's challenges name.
-    static let identity = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
+    static var identity: String { pool.didKey.string }
+
+    /// What its `/ipfs` gateway serves.
+    let blocks = MemoryBlockstore()
 
     struct State {
         var joins: [JoinRequest] = []
@@ -48,6 +56,10 @@ final class FakeRequester: Sendable {
         var leaves = 0
         /// What happened, in order (`join`, `report e1`, `leave`, …).
         var journal: [String] = []
+        /// The peer tickets signed, in order (join's, then each heartbeat's).
+        var tickets: [String] = []
+        /// Bearer tokens its `/ipfs` gateway was shown.
+        var gatewayTokens: [String] = []
     }
 
     let state = Mutex(State())
@@ -58,6 +70,18 @@ final class FakeRequester: Sendable {
     var snapshot: State { state.withLock { $0 } }
 
     func queue(_ assignment: Assignment) { update { $0.queue.append(assignment) } }
+
+    /// A fresh ticket for `node`, recorded. Each lives a second longer than the one before, so
+    /// no two are the same text (tickets count whole seconds).
+    func ticket(for node: String) throws -> String {
+        let did = try DIDKey(node)
+        return try state.withLock { state in
+            let lifetime = Duration.seconds(30 + state.tickets.count)
+            let text = try PeerTicket(node: did, pool: Self.pool.didKey, issued: Date(), lifetime: lifetime).signed(with: Self.pool)
+            state.tickets.append(text)
+            return text
+        }
+    }
 
     /// Waits (polling) until `condition` holds, up to `seconds`.
     func wait(seconds: Double = 60, until condition: (State) -> Bool) async throws {
@@ -91,11 +115,12 @@ final class FakeRequester: Sendable {
                 state.journal.append("join")
                 return state.abandon
             }
+            // No `gateway`: the agent knows this requester's gateway by the URL it joined at.
             return try Self.json(JoinResponse(
-                node: join.node, credential: Self.credential, peerToken: Self.peerToken, heartbeatSeconds: 1, leaseSeconds: 30,
-                abandon: abandon))
+                node: join.node, credential: Self.credential, heartbeatSeconds: 1, leaseSeconds: 30, abandon: abandon,
+                requester: Self.identity, peerTicket: try self.ticket(for: join.node)))
         }
-        router.post("/api/v1/nodes/:node/heartbeat") { request, _ in
+        router.post("/api/v1/nodes/:node/heartbeat") { request, context in
             if self.snapshot.revoked { return try Self.error(.unauthorized, "this node credential was revoked") }
             guard request.headers[.authorization] == "Bearer \(Self.credential)" else { return try Self.error(.unauthorized, "bad credential") }
             let heartbeat = try await Self.decode(Heartbeat.self, request)
@@ -108,7 +133,8 @@ final class FakeRequester: Sendable {
                 defer { state.cancel = [] }
                 return HeartbeatResponse(cancel: state.cancel)
             }
-            guard let answer else { return try Self.error(.notFound, "unknown node") }
+            guard var answer else { return try Self.error(.notFound, "unknown node") }
+            answer.peerTicket = try self.ticket(for: context.parameters.get("node") ?? "")
             return try Self.json(answer)
         }
         router.post("/api/v1/nodes/:node/claim") { request, _ in
@@ -177,6 +203,11 @@ final class FakeRequester: Sendable {
             }
             return accepted ? try Self.json([String: String]()) : try Self.error(.conflict, "offset \(offset) is past the end")
         }
+        let gateway = router.group().add(middleware: BearerTokenMiddleware(verifier: RecordingVerifier { token in
+            self.update { $0.gatewayTokens.append(token) }
+            return token == Self.credential
+        }))
+        GatewayRoutes(source: blocks).register(on: gateway)
         router.post("/api/v1/blocks") { request, _ in
             let bytes = Array(try await request.body.collect(upTo: 1 << 28).readableBytesView)
             self.update { $0.uploads.append(bytes); $0.journal.append("upload") }
@@ -230,4 +261,11 @@ func withServers<T: Sendable>(
 struct AgentTestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Accepts what `accepts` accepts (and can record what it was shown).
+struct RecordingVerifier: BearerTokenVerifier {
+    let accepts: @Sendable (String) -> Bool
+
+    func isValid(_ token: String) async -> Bool { accepts(token) }
 }

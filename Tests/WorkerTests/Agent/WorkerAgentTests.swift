@@ -19,7 +19,10 @@ import UnixFS
     @Test(.enabled(if: canSandbox, "the sandbox needs root"))
     func anAssignmentIsFetchedRunReportedAndItsOutputKeptHere() async throws {
         let world = try AgentWorld()
-        let corpus = try world.peer.addBytes(Array("a\nb\nc\n".utf8)).cid
+        // The corpus is on the requester (an uploaded input), the tool on a peer.
+        let corpusBlock = Block(bytes: Array("a\nb\nc\n".utf8), codec: .raw)
+        try world.requester.blocks.put(corpusBlock)
+        let corpus = corpusBlock.cid
         let tool = try world.peer.write { writer -> CID in
             let dir = TemporaryDirectory("tool")
             try dir.write("count.sh", text: "wc -l < /inputs/corpus > /outputs/out/lines\necho counting\necho warn >&2\n")
@@ -29,7 +32,7 @@ import UnixFS
         }
         try await withServers([world.requester.router(), world.peerRouter()]) { urls in
             let agent = try await WorkerAgent.make(world.configuration(urls[0]), logger: AgentWorld.logger)
-            let providers = [corpus.string: [urls[1]], tool.string: [urls[1]]]
+            let providers = [corpus.string: [urls[0]], tool.string: [urls[1]]]
             world.requester.queue(try world.assignment("e1", run: ["sh", "count.sh"], tool: tool, inputs: ["corpus": corpus], providers: providers))
             try await withAgent(agent) { agent in
                 try await world.requester.wait { $0.reports["e1"] != nil }
@@ -43,6 +46,15 @@ import UnixFS
             }
         }
         let state = world.requester.snapshot
+        // The peer was shown the node's peer ticket, the requester's gateway its credential (never a ticket).
+        let node = try #require(state.joins.first?.node)
+        #expect(!world.peerTokens.all.isEmpty)
+        for token in world.peerTokens.all {
+            #expect(try PeerTicket.verify(token, pool: FakeRequester.pool.didKey).node.string == node)
+            #expect(state.tickets.contains(token))
+        }
+        #expect(!state.gatewayTokens.isEmpty)
+        #expect(state.gatewayTokens.allSatisfy { $0 == FakeRequester.credential })
         let join = try #require(state.joins.first)
         #expect(join.labels == ["zone": "test"])
         #expect(join.capacity.slots == 2)
@@ -286,7 +298,7 @@ import UnixFS
         #expect(!FileManager.default.fileExists(atPath: scratch))
     }
 
-    @Test func theGatewayNeedsThePeerTokenAndNeverServesAPrivateDAG() async throws {
+    @Test func theGatewayNeedsAPeerTicketOfThePoolAndNeverServesAPrivateDAG() async throws {
         let world = try AgentWorld()
         let repo = try Repo(home: world.home)
         let open = try repo.addBytes(Array("shared".utf8)).cid
@@ -298,6 +310,23 @@ import UnixFS
             return cid
         }
         let file = try repo.unixfs.resolve("\(secret)/records.csv")
+        let reader = NodeIdentity.generate().didKey
+        let pool = FakeRequester.pool
+        let other = NodeIdentity.generate()
+        let now = Date()
+        let valid = try PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(60)).signed(with: pool)
+        // Refused: a payload changed after signing, another key's signature, another pool, expired, garbage.
+        let parts = valid.split(separator: ".").map(String.init)
+        let longer = try PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(99_999)).signed(with: pool)
+        let tampered = [parts[0], longer.split(separator: ".").map(String.init)[1], parts[2]].joined(separator: ".")
+        let payload = PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(60)).payload
+        let forgedSignature = try other.signature(for: PeerTicket.message(payload: payload))
+        let wrongKey = [parts[0], parts[1], Data(forgedSignature).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")]
+            .joined(separator: ".")
+        let otherPool = try PeerTicket(node: reader, pool: other.didKey, issued: now, lifetime: .seconds(60)).signed(with: other)
+        let expired = try PeerTicket(node: reader, pool: pool.didKey, issued: now - 120, lifetime: .seconds(60)).signed(with: pool)
+        let refused = ["guess", tampered, wrongKey, otherPool, expired, "shoal-peer/1.x.y", FakeRequester.credential]
         try await withServers([world.requester.router()]) { urls in
             var configuration = world.configuration(urls[0], isolation: .insecureNoSandbox)
             configuration.privateCIDs = [secret]
@@ -306,13 +335,17 @@ import UnixFS
                 try await world.requester.wait { !$0.joins.isEmpty }
                 let gateway = try #require(world.requester.snapshot.joins.first?.url)
                 let client = try PoolClient.make(.init(url: gateway, token: nil))
-                let peer = client.authorized(by: FakeRequester.peerToken)
+                let peer = client.authorized(by: valid)
                 defer { Task { try? await client.shutdown() } }
                 let anonymous = await #expect(throws: PoolClientError.self) { try await client.block(open) }
                 #expect(anonymous?.code == .unauthorized)
-                let wrong = await #expect(throws: PoolClientError.self) { try await client.authorized(by: "guess").block(open) }
-                #expect(wrong?.code == .unauthorized)
+                for token in refused {
+                    let refusal = await #expect(throws: PoolClientError.self, "\(token)") { try await client.authorized(by: token).block(open) }
+                    #expect(refusal?.status == 401, "\(token)")
+                }
                 #expect(try await peer.block(open) == Array("shared".utf8))
+                // The agent's own ticket, as the fake requester signed it, works too.
+                #expect(try await client.authorized(by: try #require(agent.session.peerTicket)).block(open) == Array("shared".utf8))
                 for cid in [secret, file] {
                     let withheld = await #expect(throws: PoolClientError.self) { try await peer.block(cid) }
                     #expect(withheld?.code == .notFound)
@@ -322,11 +355,39 @@ import UnixFS
                 #expect(metrics.contains("shoal_worker_input_bytes_total{source=\"fetched\"} 0"))
                 #expect(metrics.contains("shoal_worker_gateway_refused_total{status=\"404\"} 2"))
                 #expect(metrics.contains("shoal_worker_slots 2"))
+                // Who read: the reader's did:key, and why the others were refused.
+                #expect(metrics.contains("shoal_worker_peer_requests_total{node=\"\(reader)\"} 4"), "\(metrics)")
+                #expect(metrics.contains("shoal_worker_peer_tickets_refused_total{reason=\"bad-signature\"} 2"), "\(metrics)")
+                #expect(metrics.contains("shoal_worker_peer_tickets_refused_total{reason=\"other-pool\"} 1"))
+                #expect(metrics.contains("shoal_worker_peer_tickets_refused_total{reason=\"expired\"} 1"))
+                #expect(metrics.contains("shoal_worker_peer_tickets_refused_total{reason=\"malformed\"} 3"))
             }
         }
         // The private mark persists and the pin is reported as private.
         #expect(try repo.pins().first { $0.cid == secret }?.isPrivate == true)
         #expect(world.requester.snapshot.joins.first?.pins.first { $0.cid == secret.string }?.private == true)
+    }
+
+    @Test func everyHeartbeatAnswerRenewsTheTicketTheAgentPresents() async throws {
+        let world = try AgentWorld()
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(), logger: AgentWorld.logger)
+            try await withAgent(agent) { agent in
+                try await world.requester.wait { $0.heartbeats.count >= 2 }
+                let first = try #require(world.requester.snapshot.tickets.first)
+                // The agent holds the newest ticket (a beat may be on its way: wait for it, bounded).
+                let deadline = Date() + 30
+                while agent.session.peerTicket != world.requester.snapshot.tickets.last, Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let held = try #require(agent.session.peerTicket)
+                #expect(held == world.requester.snapshot.tickets.last)
+                #expect(held != first)
+                #expect(try PeerTicket.verify(held, pool: FakeRequester.pool.didKey).node == agent.identity.didKey)
+                #expect(agent.session.pool == FakeRequester.pool.didKey)
+            }
+        }
     }
 
     @Test func aPrivateCIDThatIsNotPinnedIsRefusedAtStart() async throws {
