@@ -159,8 +159,10 @@ struct PoolCommandsTests {
         let pool = try LocalPool()
         defer { pool.stop() }
         try pool.folder.write("secret.csv", text: "patient,1\npatient,2\n")
+        let scrape = "scrape-\(UUID().uuidString)"
+        try pool.folder.write("metrics.token", text: scrape + "\n")
         var secret = ""
-        let holder = try pool.addWorker("w1") { shoal in
+        let holder = try pool.addWorker("w1", arguments: ["--metrics-token-file", pool.folder.file("metrics.token")]) { shoal in
             secret = try shoal.run(["add", "-Q", pool.folder.file("secret.csv")]).line
             #expect(try shoal.run(["pin", "add", "--private", secret]).succeeded)
         }
@@ -171,6 +173,14 @@ struct PoolCommandsTests {
         #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw", token: pool.adminToken) == 401)
         #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw", token: try pool.peerTicket()) == 404)
         #expect(try await Self.status("\(holder.url)/healthz") == 200)
+        // The scrape token opens /metrics, and nothing else.
+        #expect(try await Self.status("\(holder.url)/metrics", token: scrape) == 200)
+        #expect(try await Self.status("\(holder.url)/ipfs/\(secret)?format=raw", token: scrape) == 401)
+        try pool.folder.write("short.token", text: "short\n")
+        let refused = try ShoalProcess(home: pool.folder.file("w9")).run([
+            "worker", "--requester", pool.url, "--token", pool.workerToken, "--metrics-token-file", pool.folder.file("short.token"),
+        ])
+        #expect(refused.status != 0 && refused.stderr.contains("at least 16 characters"), "\(refused)")
 
         // A job on the private input runs on its holder, and its result comes back; the input does not.
         let spec = try Self.writeSpec(pool, input: secret, private: true)

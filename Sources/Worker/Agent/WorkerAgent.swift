@@ -78,13 +78,16 @@ public final class WorkerAgent: Service {
         public var heartbeatInterval: Duration?
         /// How often running steps' logs are shipped.
         public var logInterval: Duration
+        /// A bearer token `GET /metrics` accepts besides peer tickets, for a Prometheus scraper
+        /// (tickets expire within minutes); it opens nothing else. `nil`: tickets only.
+        public var metricsToken: String?
 
         public init(
             home: String, requester: PoolClient.Configuration, listenHost: String = "127.0.0.1", listenPort: Int = 8421,
             advertise: String? = nil, labels: [String: String] = [:],
             slots: Int = ProcessInfo.processInfo.activeProcessorCount, privateCIDs: [CID] = [],
             isolation: SandboxIsolation = .sandboxed, drainTimeout: Duration = .seconds(60), claimWait: Int = 30,
-            heartbeatInterval: Duration? = nil, logInterval: Duration = .milliseconds(500)
+            heartbeatInterval: Duration? = nil, logInterval: Duration = .milliseconds(500), metricsToken: String? = nil
         ) {
             self.home = home
             self.requester = requester
@@ -99,6 +102,7 @@ public final class WorkerAgent: Service {
             self.claimWait = claimWait
             self.heartbeatInterval = heartbeatInterval
             self.logInterval = logInterval
+            self.metricsToken = metricsToken
         }
     }
 
@@ -183,7 +187,8 @@ public final class WorkerAgent: Service {
     /// The gateway server, as a service (its port is handed to the agent when it listens).
     public func gatewayService() -> some Service {
         let router = WorkerGateway.router(
-            repo: repo, verifier: peers, policy: policy, served: served, node: identity.didKey.string
+            repo: repo, verifier: peers, policy: policy, served: served, node: identity.didKey.string,
+            metricsToken: configuration.metricsToken
         ) { [self] in await metricsText() }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)

@@ -368,6 +368,38 @@ import UnixFS
         #expect(world.requester.snapshot.joins.first?.pins.first { $0.cid == secret.string }?.private == true)
     }
 
+    @Test func theMetricsTokenOpensMetricsOnlyAndIsNeverCountedAsARefusedTicket() async throws {
+        let world = try AgentWorld()
+        let repo = try Repo(home: world.home)
+        let open = try repo.addBytes(Array("shared".utf8)).cid
+        let scrape = "scrape-\(UUID().uuidString)"
+        try await withServers([world.requester.router()]) { urls in
+            var configuration = world.configuration(urls[0], isolation: .insecureNoSandbox)
+            configuration.metricsToken = scrape
+            let agent = try await WorkerAgent.make(configuration, runner: ScriptedRunner.sleeping(), logger: AgentWorld.logger)
+            try await withAgent(agent) { agent in
+                try await world.requester.wait { !$0.joins.isEmpty }
+                let gateway = try #require(world.requester.snapshot.joins.first?.url)
+                let client = try PoolClient.make(.init(url: gateway, token: nil))
+                defer { Task { try? await client.shutdown() } }
+                let scraper = client.authorized(by: scrape)
+                let metrics = try await scraper.metrics()
+                #expect(metrics.contains("shoal_worker_slots 2"))
+                // Not a peer: no block for the scrape token, nor for a wrong one at /metrics.
+                let block = await #expect(throws: PoolClientError.self) { try await scraper.block(open) }
+                #expect(block?.status == 401)
+                let wrong = await #expect(throws: PoolClientError.self) { try await client.authorized(by: scrape + "x").metrics() }
+                #expect(wrong?.status == 401)
+                // A peer ticket still opens /metrics; only the two refusals above count as refused tickets.
+                let ticket = try #require(agent.session.peerTicket)
+                let page = try await client.authorized(by: ticket).metrics()
+                let refused = page.split(separator: "\n").filter { $0.hasPrefix("shoal_worker_peer_tickets_refused_total{") }
+                    .compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+                #expect(refused == 2, "\(page)")
+            }
+        }
+    }
+
     @Test func everyHeartbeatAnswerRenewsTheTicketTheAgentPresents() async throws {
         let world = try AgentWorld()
         try await withServers([world.requester.router()]) { urls in

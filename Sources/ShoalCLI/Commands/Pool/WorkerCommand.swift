@@ -15,11 +15,12 @@ extension Shoal {
             abstract: "Join the pool as a worker: run the steps placed here, next to the data this node pins.",
             discussion: """
                 The worker keeps its state in $SHOAL_HOME (blocks, identity key, work and log folders). It \
-                serves its blocks to the pool's nodes on --listen (trustless gateway, behind the pool's peer \
-                token), joins the requester with its capacity, labels and pinned DAGs, and runs assignments \
+                serves its blocks to the pool's nodes on --listen (trustless gateway, behind the peer tickets \
+                the requester signs), joins the requester with its capacity, labels and pinned DAGs, and runs assignments \
                 in the sandbox, fetching inputs it lacks from the providers the requester names. DAGs marked \
                 private (--private CID, or `shoal pin add --private`) are never served to anyone: the tasks \
-                that read them run here. SIGTERM or Ctrl-C: no new steps, running ones get --drain-timeout \
+                that read them run here. /metrics takes a peer ticket, or the token in --metrics-token-file \
+                for a Prometheus scraper. SIGTERM or Ctrl-C: no new steps, running ones get --drain-timeout \
                 to finish, then the worker leaves the pool and exits 0.
                 """)
 
@@ -36,6 +37,8 @@ extension Shoal {
         var privateCIDs: [String] = []
         @Option(name: .customLong("drain-timeout"), help: "How long running steps may finish after SIGTERM before they are cancelled.")
         var drainTimeout = "60s"
+        @Option(name: .customLong("metrics-token-file"), help: ArgumentHelp("A file holding a bearer token that opens /metrics (only) for a Prometheus scraper; peers' tickets open it too.", valueName: "PATH"))
+        var metricsTokenFile: String?
         @Flag(name: .customLong("insecure-no-sandbox"), help: "Run steps WITHOUT isolation, directly on this host (debugging only).")
         var insecure = false
         @Flag(help: "Log every request and fetch (debug level).")
@@ -50,6 +53,20 @@ extension Shoal {
                 do { _ = try CID(text) } catch { throw ValidationError("--private '\(text)' is not a CID: \(error)") }
             }
             do { _ = try Duration(parsing: drainTimeout) } catch { throw ValidationError("--drain-timeout: \(error)") }
+            _ = try metricsToken()
+        }
+
+        /// The scrape token from `--metrics-token-file` (trimmed), refused when too short to be a secret.
+        func metricsToken() throws -> String? {
+            guard let path = metricsTokenFile else { return nil }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("--metrics-token-file: cannot read \(path)")
+            }
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard token.count >= 16, !token.contains(where: { $0.isWhitespace }) else {
+                throw ValidationError("--metrics-token-file: \(path) must hold one token of at least 16 characters")
+            }
+            return token
         }
 
         func parsedListen() throws -> (host: String, port: Int) {
@@ -90,7 +107,8 @@ extension Shoal {
                 let configuration = WorkerAgent.Configuration(
                     home: home.path, requester: try requester.configuration(home: home), listenHost: host, listenPort: port,
                     advertise: advertise, labels: try parsedLabels(), slots: slots, privateCIDs: try privateCIDs.map { try CID($0) },
-                    isolation: insecure ? .insecureNoSandbox : .sandboxed, drainTimeout: try Duration(parsing: drainTimeout))
+                    isolation: insecure ? .insecureNoSandbox : .sandboxed, drainTimeout: try Duration(parsing: drainTimeout),
+                    metricsToken: try metricsToken())
                 let agent = try await WorkerAgent.make(configuration)
                 try await agent.runUntilSignalled()
             } catch {
