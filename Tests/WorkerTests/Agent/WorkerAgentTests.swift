@@ -314,18 +314,19 @@ import UnixFS
         let pool = FakeRequester.pool
         let other = NodeIdentity.generate()
         let now = Date()
-        let valid = try PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(60)).signed(with: pool)
+        // Valid ones live an hour: a loaded host may take minutes to get through the test.
+        let valid = try PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(3600)).signed(with: pool)
         // Refused: a payload changed after signing, another key's signature, another pool, expired, garbage.
         let parts = valid.split(separator: ".").map(String.init)
         let longer = try PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(99_999)).signed(with: pool)
         let tampered = [parts[0], longer.split(separator: ".").map(String.init)[1], parts[2]].joined(separator: ".")
-        let payload = PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(60)).payload
+        let payload = PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(3600)).payload
         let forgedSignature = try other.signature(for: PeerTicket.message(payload: payload))
         let wrongKey = [parts[0], parts[1], Data(forgedSignature).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")]
             .joined(separator: ".")
-        let otherPool = try PeerTicket(node: reader, pool: other.didKey, issued: now, lifetime: .seconds(60)).signed(with: other)
-        let expired = try PeerTicket(node: reader, pool: pool.didKey, issued: now - 120, lifetime: .seconds(60)).signed(with: pool)
+        let otherPool = try PeerTicket(node: reader, pool: other.didKey, issued: now, lifetime: .seconds(3600)).signed(with: other)
+        let expired = try PeerTicket(node: reader, pool: pool.didKey, issued: now - 7200, lifetime: .seconds(60)).signed(with: pool)
         let refused = ["guess", tampered, wrongKey, otherPool, expired, "shoal-peer/1.x.y", FakeRequester.credential]
         try await withServers([world.requester.router()]) { urls in
             var configuration = world.configuration(urls[0], isolation: .insecureNoSandbox)
