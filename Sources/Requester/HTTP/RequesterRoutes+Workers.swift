@@ -107,14 +107,18 @@ extension RequesterRoutes {
             let claimed = try store.claimExecutions(
                 node: node, limit: max, leaseUntil: now + requester.configuration.lease.timeInterval, at: now)
             if !claimed.isEmpty {
-                let assignments = try claimed.map { execution -> Assignment in
+                // Decoded for its inputs (the providers) and as a check of the stored text, which
+                // goes out as it is (``ClaimAnswer``).
+                let entries = try claimed.map { execution -> ClaimAnswer.Entry in
                     let step = try DemandBuilder.assignment(of: execution)
-                    return Assignment(
-                        execution: execution.id, leaseExpires: execution.leaseExpires ?? now, step: step,
-                        providers: requester.providers.providers(for: step, claimant: node))
+                    return ClaimAnswer.Entry(
+                        execution: execution.id, leaseExpires: execution.leaseExpires ?? now,
+                        providers: requester.providers.providers(for: step, claimant: node), storedStep: execution.assignment)
                 }
-                for execution in claimed { requester.events.ring(execution.jobID) }
-                return try JSONResponse.make(assignments)
+                for job in Set(claimed.map(\.jobID)) { requester.events.ring(job) }
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: try ClaimAnswer.body(entries)))
             }
             if ContinuousClock.now >= deadline || requester.claims.isClosed { return Response(status: .noContent) }
             await requester.claims.wait(ticket, timeout: deadline - ContinuousClock.now)
