@@ -1,4 +1,5 @@
 import Foundation
+import IPLD
 import Orchestrator
 
 /// Resources of a node: what it has, or what is free now.
@@ -148,10 +149,46 @@ public struct Assignment: Codable, Sendable, Hashable {
     }
 }
 
-/// `POST /api/v1/executions/{id}/report`.
+/// `POST /api/v1/executions/{id}/report`: an outcome, and optionally the step's small blocks.
+///
+/// A finished step costs one request when its provenance travels with the report: the step,
+/// recipe and attestation blocks (and the stdout/stderr DAGs when small) in ``blocks``. The
+/// requester checks every block against its CID and the step against the outcome before it
+/// stores anything, stores them all with one flush to disk, then records the outcome, so an
+/// acknowledged report's blocks survive a crash. Blocks over ``maxBlockBytes`` in all (or more
+/// than ``maxBlocks``) are refused (413): upload them with `POST /api/v1/blocks` first and
+/// report without them, as older workers do. A requester that predates ``blocks`` ignores the
+/// field and answers 422 for a success whose step it lacks; the worker then uploads.
 public struct ExecutionReport: Codable, Sendable, Hashable {
     public var outcome: StepOutcome
-    public init(outcome: StepOutcome) { self.outcome = outcome }
+    /// Blocks to store with the report (each verified against its CID), or `nil`.
+    public var blocks: [ReportBlock]?
+
+    /// The most block bytes a report may carry (1 MiB; 1.4 MiB as base64, well under the
+    /// requester's 4 MiB JSON body limit).
+    public static let maxBlockBytes = 1 << 20
+    /// The most blocks a report may carry.
+    public static let maxBlocks = 512
+
+    public init(outcome: StepOutcome, blocks: [ReportBlock]? = nil) {
+        self.outcome = outcome
+        self.blocks = blocks
+    }
+}
+
+/// One block carried by an ``ExecutionReport``: its CID and its bytes (base64 on the wire).
+public struct ReportBlock: Codable, Sendable, Hashable {
+    public var cid: CID
+    public var data: Data
+
+    public init(cid: CID, data: Data) {
+        self.cid = cid
+        self.data = data
+    }
+
+    public init(_ block: Block) {
+        self.init(cid: block.cid, data: Data(block.bytes))
+    }
 }
 
 /// The answer to a report: recorded now, or recorded before (a retry).

@@ -1,5 +1,7 @@
+import BlockStore
 import Foundation
 import IPLD
+import JobStore
 import PoolAPI
 import Provenance
 import Testing
@@ -62,6 +64,121 @@ import Testing
             let late = try await worker.report(assignment, worker.succeeded(assignment))
             #expect(late.status == 409, "\(late.text)")
             #expect(late.error?.error.contains("cancelled") == true, "\(late.text)")
+        }
+    }
+
+    // MARK: Blocks carried by the report
+
+    @Test func aReportCarryingItsBlocksStoresAndPinsEveryOneAndRecordsOnce() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(133).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            let log = testBlock(134, count: 300)
+            let (report, written) = try worker.carriedSuccess(assignment, extra: [log])
+
+            // One request: no upload before it.
+            let answer = try await worker.send(assignment, report)
+            #expect(answer.status == 200, "\(answer.text)")
+            #expect(try answer.decode(ReportResponse.self) == ReportResponse(recorded: true, duplicate: false))
+            let repo = pool.requester.repo
+            for block in written.blocks + [log] {
+                #expect(try repo.block(block.cid) == block.bytes)
+                #expect(try repo.pinStatus(block.cid) != .notPinned, "\(block.cid)")
+            }
+            #expect(try await pool.waitForEnd(job).state == "succeeded")
+            let output = try #require(report.outcome.outputs["out"])
+            #expect(try pool.requester.store.provenanceIndex.producingStep(of: output) == written.step)
+            // The attestation is indexed with the step: it was checked from the carried block.
+            #expect(try pool.requester.store.provenanceIndex.attestations(of: written.step) == [written.attestation])
+
+            // The same report again: a duplicate, recorded once.
+            let again = try await worker.send(assignment, report)
+            #expect(try again.decode(ReportResponse.self) == ReportResponse(recorded: false, duplicate: true))
+            #expect(try pool.requester.store.executions(job: job, task: assignment.step.taskID).map(\.state) == [.reported])
+        }
+    }
+
+    @Test func aCorruptCarriedBlockIsABadRequestAndNothingIsStoredOrRecorded() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(135).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            _ = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            var (report, written) = try worker.carriedSuccess(assignment)
+            // The attestation's bytes are swapped for others: its CID no longer matches.
+            let blocks = try #require(report.blocks)
+            report.blocks = blocks.map { $0.cid == written.attestation ? ReportBlock(cid: $0.cid, data: Data("forged".utf8)) : $0 }
+
+            let answer = try await worker.send(assignment, report)
+            #expect(answer.status == 400, "\(answer.text)")
+            #expect(answer.error?.error.contains("does not match its CID") == true, "\(answer.text)")
+            #expect(answer.error?.error.contains(written.attestation.string) == true, "\(answer.text)")
+            for block in written.blocks { #expect(try !pool.requester.repo.has(block.cid), "\(block.cid)") }
+            #expect(try pool.requester.store.execution(assignment.execution)?.state != .reported)
+        }
+    }
+
+    @Test func aSuccessWhoseCarriedBlocksLackTheStepIsRefusedWithNothingStored() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(136).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            _ = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            var (report, written) = try worker.carriedSuccess(assignment)
+            report.blocks = report.blocks?.filter { $0.cid != written.step }
+
+            let answer = try await worker.send(assignment, report)
+            #expect(answer.status == 422, "\(answer.text)")
+            #expect(answer.error?.error.contains("step \(written.step) is not on the requester") == true, "\(answer.text)")
+            #expect(try !pool.requester.repo.has(written.recipe))
+            #expect(try !pool.requester.repo.has(written.attestation))
+            #expect(try pool.requester.store.execution(assignment.execution)?.state != .reported)
+        }
+    }
+
+    @Test func carriedBlocksOverTheLimitAre413AndNothingIsRecorded() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(137).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            _ = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            // A log just over the bound: the JSON body itself stays under the body limit.
+            let log = testBlock(138, count: ExecutionReport.maxBlockBytes)
+            let (report, written) = try worker.carriedSuccess(assignment, extra: [log])
+
+            let answer = try await worker.send(assignment, report)
+            #expect(answer.status == 413, "\(answer.text)")
+            #expect(answer.error?.error.contains("upload them with POST /api/v1/blocks first") == true, "\(answer.text)")
+            #expect(try !pool.requester.repo.has(written.step))
+            #expect(try pool.requester.store.execution(assignment.execution)?.state != .reported)
+
+            // The way out: upload first (the old path), then report without blocks.
+            try await worker.upload(written)
+            var bare = report
+            bare.blocks = nil
+            #expect(try await worker.send(assignment, bare).status == 200)
+        }
+    }
+
+    @Test func aLateReportCarryingBlocksIs409AndStoresNothing() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(139).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            let job = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            try (try await pool.send("POST", PoolAPI.Path.cancel(job), token: pool.admin)).expect(200)
+            let (report, written) = try worker.carriedSuccess(assignment)
+
+            let late = try await worker.send(assignment, report)
+            #expect(late.status == 409, "\(late.text)")
+            #expect(try !pool.requester.repo.has(written.step))
         }
     }
 }

@@ -1,4 +1,3 @@
-import BlockStore
 import Foundation
 import IPLD
 import Orchestrator
@@ -11,8 +10,8 @@ import Synchronization
 /// ``PoolClient/PoolClient`` (its own connections, as a separate process would have), then claims
 /// like the worker agent does (one long-poll asking for as many assignments as it has free slots),
 /// reports every assignment as succeeded at once (one output CID per declared output, as a real
-/// step's report would carry, after uploading the step signed with its key and its attestation,
-/// as the requester requires of a success), and heartbeats at the interval the requester asked
+/// step's report would carry, with the step signed with its key, its recipe and attestation
+/// inside the report, as the worker agent sends them: one request per finished step), and heartbeats at the interval the requester asked
 /// for, listing what it runs. It runs nothing: the benchmark measures the requester, not the sandbox.
 final class SimulatedWorker: Sendable {
     let client: PoolClient
@@ -66,8 +65,7 @@ final class SimulatedWorker: Sendable {
                     for assignment in assignments {
                         running.withLock { _ = $0.insert(assignment.execution) }
                         group.addTask {
-                            let answer = try await self.client.report(
-                                execution: assignment.execution, ExecutionReport(outcome: try await self.recordedSuccess(assignment)))
+                            let answer = try await self.client.report(execution: assignment.execution, try self.recordedSuccess(assignment))
                             guard answer.recorded else { throw BenchFailure("report of \(assignment.execution) not recorded") }
                             self.running.withLock { _ = $0.remove(assignment.execution) }
                             self.recorder.reported()
@@ -90,9 +88,9 @@ final class SimulatedWorker: Sendable {
         }
     }
 
-    /// A success with one output CID per declared output, its signed step and attestation
-    /// uploaded to the requester first (one CAR, as the worker agent does).
-    private func recordedSuccess(_ assignment: Assignment) async throws -> StepOutcome {
+    /// A success with one output CID per declared output, carrying its signed step, recipe and
+    /// attestation blocks (as the worker agent does for a step whose logs are small).
+    private func recordedSuccess(_ assignment: Assignment) throws -> ExecutionReport {
         let step = assignment.step
         var outputs: [String: CID] = [:]
         for name in step.outputs {
@@ -105,26 +103,11 @@ final class SimulatedWorker: Sendable {
             job: step.jobID, task: step.taskID, started: now, finished: now, parents: step.parents)
         let written = try ProvenanceWriter(sink: MemoryBlockstore(), index: MemoryProvenanceIndex(), identity: identity)
             .write(recipe: step.recipe, step: record)
-        _ = try await client.uploadBlocks(car: Self.car(roots: [written.step, written.attestation], blocks: written.blocks))
-        return StepOutcome(
+        let outcome = StepOutcome(
             jobID: step.jobID, taskID: step.taskID, attempt: step.attempt, status: .succeeded, exitCode: 0,
             recipe: step.recipeCID, step: written.step, attestation: written.attestation, outputs: outputs, node: node,
             outputBytes: 64)
-    }
-
-    /// A CAR v1 of `blocks` in memory.
-    private static func car(roots: [CID], blocks: [Block]) -> [UInt8] {
-        var out: [UInt8] = []
-        let header = CARHeader(roots: roots).encoded()
-        Varint.append(UInt64(header.count), to: &out)
-        out += header
-        for block in blocks {
-            let cid = block.cid.bytes
-            Varint.append(UInt64(cid.count + block.bytes.count), to: &out)
-            out += cid
-            out += block.bytes
-        }
-        return out
+        return ExecutionReport(outcome: outcome, blocks: written.blocks.map(ReportBlock.init))
     }
 }
 

@@ -1,3 +1,4 @@
+import BlockStore
 import Foundation
 import Hummingbird
 import IPLD
@@ -108,14 +109,18 @@ extension RequesterRoutes {
             let claimed = try store.claimExecutions(
                 node: node, limit: max, leaseUntil: now + requester.configuration.lease.timeInterval, at: now)
             if !claimed.isEmpty {
-                let assignments = try claimed.map { execution -> Assignment in
+                // Decoded for its inputs (the providers) and as a check of the stored text, which
+                // goes out as it is (``ClaimAnswer``).
+                let entries = try claimed.map { execution -> ClaimAnswer.Entry in
                     let step = try DemandBuilder.assignment(of: execution)
-                    return Assignment(
-                        execution: execution.id, leaseExpires: execution.leaseExpires ?? now, step: step,
-                        providers: requester.providers.providers(for: step, claimant: node))
+                    return ClaimAnswer.Entry(
+                        execution: execution.id, leaseExpires: execution.leaseExpires ?? now,
+                        providers: requester.providers.providers(for: step, claimant: node), storedStep: execution.assignment)
                 }
-                for execution in claimed { requester.events.ring(execution.jobID) }
-                return try JSONResponse.make(assignments)
+                for job in Set(claimed.map(\.jobID)) { requester.events.ring(job) }
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: try ClaimAnswer.body(entries)))
             }
             if ContinuousClock.now >= deadline || requester.claims.isClosed { return Response(status: .noContent) }
             await requester.claims.wait(ticket, timeout: deadline - ContinuousClock.now)
@@ -142,33 +147,48 @@ extension RequesterRoutes {
         return returned.count
     }
 
+    /// Records a report, storing the blocks it carries first (see ``ReportRecorder``): with the
+    /// step's blocks in the body, a finished step costs its worker this one request.
     func report(_ request: Request, _ context: RequesterContext) async throws -> Response {
         let id = try Self.parameter(context, "execution")
         let principal = try context.authentication.require([.node])
         guard let node = principal.node else { throw RequesterError(.forbidden, "only a node's credential may report") }
         let body = try await JSONResponse.decode(ExecutionReport.self, from: request, limit: requester.configuration.limits.jsonBody)
+        let blocks = try ReportBlocks(body.blocks ?? [])
         let recorder = ReportRecorder(store: requester.store, repo: requester.repo, registry: requester.registry)
         let result: ReportRecorder.Result
         do {
-            result = try recorder.record(execution: id, node: node, outcome: body.outcome)
+            // Block files and a flush to disk when blocks came: off the event loop's threads.
+            result = blocks.isEmpty
+                ? try recorder.record(execution: id, node: node, outcome: body.outcome)
+                : try await offload { try recorder.record(execution: id, node: node, outcome: body.outcome, blocks: blocks) }
         } catch let error as RequesterError where error.code == .conflict {
             requester.metrics.reports("conflict").increment()
             throw error
+        } catch let error as BlockStoreError {
+            throw RequesterError(.internalError, "cannot store the report's blocks: \(error.message)")
         }
         switch result {
-        case .duplicate(let execution, let outcome):
+        case .duplicate(_, _, let newBlocks), .recorded(_, _, let newBlocks):
+            if newBlocks > 0 {
+                let privateData = requester.privateData
+                try await offload { privateData.refresh(rewalk: true) }
+            }
+        }
+        switch result {
+        case .duplicate(let execution, let outcome, _):
             requester.metrics.reports("duplicate").increment()
             requester.logs.retireIfDone(execution.id, store: requester.store, repo: requester.repo)
             // Told again: the first recording may have failed before its dispatcher heard of it.
             requester.board.complete(execution.id, .reported(outcome))
             requester.events.ring(execution.jobID)
             return try JSONResponse.make(ReportResponse(recorded: false, duplicate: true))
-        case .recorded(let execution, let outcome):
+        case .recorded(let execution, let outcome, _):
             requester.metrics.reports("recorded").increment()
             if outcome.status == .failed, let reason = outcome.reason { requester.metrics.sandboxFailures(reason).increment() }
             requester.board.complete(execution.id, .reported(outcome))
             requester.placement.wake()
-            // Its logs are now the stdout/stderr blocks it uploaded: the live files go (a
+            // Its logs are now the stdout/stderr blocks it sent or uploaded: the live files go (a
             // follower reads the rest from those blocks).
             requester.logs.retireIfDone(execution.id, store: requester.store, repo: requester.repo)
             requester.logBell.ring(execution.id)

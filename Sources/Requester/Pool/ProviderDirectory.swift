@@ -20,12 +20,14 @@ struct ProviderDirectory: Sendable {
 
     /// `cid text → [gateway URL]` for the tool and inputs of `assignment` that `node` does not pin.
     func providers(for assignment: StepAssignment, claimant node: String) -> [String: [String]] {
+        var cids: [CID] = Array(assignment.recipe.inputs.values)
+        if let tool = assignment.recipe.tool { cids.append(tool) }
+        // Nothing to fetch (a step without inputs or tool): no look at the job's spec.
+        if cids.isEmpty { return [:] }
         // A spec that cannot be read names no input's provider: erring on the side of not moving data.
         let privateNames = (try? catalog.privateInputNames(job: assignment.jobID, task: assignment.taskID))
             ?? Set(assignment.recipe.inputs.keys)
         let withheld = Set(assignment.recipe.inputs.filter { privateNames.contains($0.key) }.map(\.value.v1))
-        var cids: [CID] = Array(assignment.recipe.inputs.values)
-        if let tool = assignment.recipe.tool { cids.append(tool) }
         let held = registry.node(node)?.pins ?? [:]
         var result: [String: [String]] = [:]
         for cid in cids where held[cid.v1] == nil && result[cid.string] == nil {

@@ -1,3 +1,4 @@
+import BlockStore
 import Foundation
 import IPLD
 import JobStore
@@ -10,9 +11,12 @@ import Provenance
 /// Checks, in order: the execution exists (404) and the reporting node holds it (403); the
 /// outcome names the execution's job, task and attempt (400); a success (`succeeded` or
 /// `cached`) names its step (400) and that step block is on the requester (422: the node
-/// uploads its provenance blocks and reports again), so every recorded output has a lineage
+/// uploads its provenance blocks and reports again, or sends them with the report), so every recorded output has a lineage
 /// the requester can show and verify; the step names the same node, recipe and outputs as the
-/// outcome (400 otherwise). A failure's step is checked when it was uploaded and not required. Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
+/// outcome (400 otherwise). A failure's step is checked when it was uploaded and not required.
+/// Blocks the report carries (``ReportBlocks``, already checked against their CIDs) count as
+/// uploaded: they are stored, with one flush to disk, only once every check above passed, and
+/// before the outcome is recorded. Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
 /// recorded, a duplicate of the recorded outcome (200; nothing stored changes, but it is indexed
 /// and announced again), or a conflict (409: the lease expired and the task went elsewhere, the
 /// job was cancelled, another outcome was recorded). A recorded step is indexed for lineage (its outputs → the step, with the
@@ -20,18 +24,19 @@ import Provenance
 /// node's pins, so downstream tasks are placed next to them.
 struct ReportRecorder: Sendable {
     let store: JobStore
-    let repo: any BlockSource
+    let repo: Repo
     let registry: PoolRegistry
 
     enum Result: Sendable {
-        case recorded(ExecutionRecord, StepOutcome)
+        case recorded(ExecutionRecord, StepOutcome, newBlocks: Int)
         /// The same outcome was recorded before. The step is indexed again (idempotent) and the
         /// caller announces it again: a first recording whose request failed after the store's
         /// write would otherwise leave its dispatcher waiting for ever.
-        case duplicate(ExecutionRecord, StepOutcome)
+        case duplicate(ExecutionRecord, StepOutcome, newBlocks: Int)
     }
 
-    func record(execution id: String, node: String, outcome: StepOutcome) throws -> Result {
+    /// Records `outcome` of execution `id`, reported by `node`, with the blocks the report carried.
+    func record(execution id: String, node: String, outcome: StepOutcome, blocks: ReportBlocks = .none) throws -> Result {
         guard let execution = try store.execution(id) else { throw RequesterError(.notFound, "no execution \(id)") }
         guard execution.node == node else { throw RequesterError(.forbidden, "execution \(id) is not held by this node") }
         guard outcome.jobID == execution.jobID, outcome.taskID == execution.taskID, outcome.attempt == execution.attempt else {
@@ -42,21 +47,23 @@ struct ReportRecorder: Sendable {
         if !execution.state.holdsLease && execution.state != .reported {
             throw RequesterError(.conflict, "execution \(id) takes no report: \(Self.refusal(execution.state, reason: execution.reason))")
         }
-        let step = try checkedStep(outcome, node: node)
+        let step = try checkedStep(outcome, node: node, blocks: blocks)
+        // Stored before the outcome is recorded: a recorded step is always on disk.
+        let newBlocks = try blocks.store(in: repo)
         var stored = outcome
         if stored.node == nil { stored.node = node }
         let text = String(decoding: try PoolAPI.encoder.encode(stored), as: UTF8.self)
         switch try store.reportExecution(id, node: node, outcome: text) {
         case .recorded(let record):
-            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node) }
+            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node, blocks: blocks) }
             let outputs = outcome.outputs.values.map { NodePin(cid: $0, size: max(0, outcome.outputBytes) / Int64(max(1, outcome.outputs.count))) }
             if !outputs.isEmpty {
                 registry.addPins(node, outputs)
             }
-            return .recorded(record, stored)
+            return .recorded(record, stored, newBlocks: newBlocks)
         case .duplicate(let record):
-            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node) }
-            return .duplicate(record, stored)
+            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node, blocks: blocks) }
+            return .duplicate(record, stored, newBlocks: newBlocks)
         case .wrongNode:
             throw RequesterError(.forbidden, "execution \(id) is not held by this node")
         case .conflict(let record):
@@ -77,24 +84,24 @@ struct ReportRecorder: Sendable {
         }
     }
 
-    /// The step block of the outcome, checked against it: required for a success, and for
-    /// another outcome only when the node uploaded it.
-    private func checkedStep(_ outcome: StepOutcome, node: String) throws -> (cid: CID, value: Step)? {
+    /// The step block of the outcome (from the report's blocks, else the store), checked against
+    /// it: required for a success, and for another outcome only when the node sent it.
+    private func checkedStep(_ outcome: StepOutcome, node: String, blocks: ReportBlocks) throws -> (cid: CID, value: Step)? {
         let succeeded = outcome.status == .succeeded || outcome.status == .cached
         guard let cid = outcome.step else {
             if succeeded { throw RequesterError(.badRequest, "a \(outcome.status.rawValue) outcome names no step: its outputs would have no lineage") }
             return nil
         }
-        guard (try? repo.has(cid)) == true else {
+        guard let bytes = blocks.bytes(of: cid) ?? (try? repo.block(cid)) else {
             if succeeded {
                 throw RequesterError(
-                    .unprocessable, "step \(cid) is not on the requester: upload its provenance blocks (POST /api/v1/blocks), then report again")
+                    .unprocessable, "step \(cid) is not on the requester: send it with the report's blocks or upload its provenance blocks (POST /api/v1/blocks), then report again")
             }
             return nil
         }
         let step: Step
         do {
-            step = try Step(block: Block(trusted: cid, bytes: try repo.block(cid)))
+            step = try Step(block: Block(trusted: cid, bytes: bytes))
         } catch {
             throw RequesterError(.badRequest, "step \(cid) is not a readable step object: \(error)")
         }
@@ -107,9 +114,9 @@ struct ReportRecorder: Sendable {
     }
 
     /// Indexes a recorded step for lineage, with its attestation when it is valid and by `node`.
-    private func index(_ cid: CID, _ step: Step, attestation: CID?, node: String) throws {
+    private func index(_ cid: CID, _ step: Step, attestation: CID?, node: String, blocks: ReportBlocks) throws {
         var attestations: [CID] = []
-        if let attestation, let bytes = try? repo.block(attestation),
+        if let attestation, let bytes = blocks.bytes(of: attestation) ?? (try? repo.block(attestation)),
            let value = try? Attestation(block: Block(trusted: attestation, bytes: bytes)),
            value.step == cid, value.signer == node, (try? value.signatureIsValid()) == true
         {

@@ -19,13 +19,16 @@ import Provenance
 /// 2. **Run.** The step runs through the ``StepRunning`` runner: ``StepExecutor`` in the
 ///    agent, exactly as in `shoal run` (memoization, staging, sandbox, outputs as pinned CIDs,
 ///    signed step). Meanwhile a ``LogShipper`` streams stdout and stderr to the requester.
-/// 3. **Provenance.** The recipe, step and attestation blocks and the log DAGs are uploaded as
-///    one CAR (``ProvenanceUpload``), so lineage outlives the worker. Outputs stay here, pinned,
-///    and reach the requester's pin list with the next heartbeat.
+/// 3. **Provenance.** The recipe, step and attestation blocks and the log DAGs go to the
+///    requester (``ProvenanceUpload``), so lineage outlives the worker: inside the report when
+///    they fit in ``PoolAPI/ExecutionReport/maxBlockBytes`` (one request per finished step),
+///    else uploaded first as one CAR. Outputs stay here, pinned, and reach the requester's pin
+///    list with the next heartbeat.
 /// 4. **Report.** The outcome is reported until the requester answers
 ///    (``RequesterRetry``); 409 (the lease was lost and the task went elsewhere) drops it quietly;
-///    422 (the requester lacks the step block, so the success would have no lineage) uploads
-///    the provenance again and reports again, a few times.
+///    413 for the carried blocks uploads them as a CAR and reports without them; 422 (the
+///    requester lacks the step block, so the success would have no lineage: a requester that
+///    predates carried blocks) uploads the provenance and reports again, a few times.
 ///
 /// An execution cancelled by the requester or by a shutdown is not reported: the requester
 /// already knows (it cancelled, or the agent leaves and hands the step back).
@@ -83,8 +86,9 @@ struct AssignmentRunner: Sendable {
         }
         outcome.node = outcome.node ?? session.node
         reason = outcome.reason
-        await uploadProvenance(of: outcome, execution: id)
-        return await report(outcome, execution: id)
+        let blocks = bundledProvenance(of: outcome, execution: id)
+        if blocks == nil { await uploadProvenance(of: outcome, execution: id) }
+        return await report(outcome, blocks: blocks ?? [], execution: id)
     }
 
     // MARK: Inputs
@@ -150,6 +154,17 @@ struct AssignmentRunner: Sendable {
 
     // MARK: Reporting
 
+    /// The provenance blocks to send with the report, or `nil` when they are too large to (or
+    /// cannot be gathered: the CAR upload then says why).
+    func bundledProvenance(of outcome: StepOutcome, execution: String) -> [Block]? {
+        do {
+            return try ProvenanceUpload.bundle(for: outcome, repo: repo, index: index)
+        } catch {
+            logger.warning("execution \(execution): cannot gather its provenance blocks for the report: \(error)")
+            return nil
+        }
+    }
+
     func uploadProvenance(of outcome: StepOutcome, execution: String) async {
         let folder = home.path + "/cache/uploads"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -172,19 +187,29 @@ struct AssignmentRunner: Sendable {
     /// How many times the provenance is uploaded again when the requester says it lacks the step.
     static let provenanceReuploads = 3
 
-    /// Reports `outcome` until the requester answers. A 422 means it does not hold the step
-    /// block (the upload before was refused or lost): the provenance is uploaded again and the
-    /// report sent again, up to ``provenanceReuploads`` times.
-    func report(_ outcome: StepOutcome, execution: String) async -> Ending {
+    /// Reports `outcome` with `blocks` until the requester answers. A 413 for the blocks, or a
+    /// 422 (it does not hold the step block: an upload before was refused or lost, or the
+    /// requester predates blocks in reports) uploads the provenance as a CAR and reports again
+    /// without blocks, up to ``provenanceReuploads`` times.
+    func report(_ outcome: StepOutcome, blocks: [Block] = [], execution: String) async -> Ending {
         var reuploads = 0
+        var carried = blocks.isEmpty ? nil : blocks.map(ReportBlock.init)
         var result: RequesterRetry.Result<ReportResponse>
         while true {
+            let body = ExecutionReport(outcome: outcome, blocks: carried)
             result = await RequesterRetry.run("execution \(execution): reporting \(outcome.status.rawValue)", logger: logger) {
-                try await session.nodeClient.report(execution: execution, ExecutionReport(outcome: outcome))
+                try await session.nodeClient.report(execution: execution, body)
             }
-            guard case .refused(let error) = result, error.status == 422, reuploads < Self.provenanceReuploads else { break }
+            guard case .refused(let error) = result, error.status == 422 || (error.status == 413 && carried != nil),
+                  reuploads < Self.provenanceReuploads
+            else { break }
             reuploads += 1
-            logger.warning("execution \(execution): the requester lacks its step (\(error.message)); uploading the provenance again")
+            if error.status == 413 {
+                logger.warning("execution \(execution): the requester refused its provenance inside the report (\(error.message)); uploading it first")
+            } else {
+                logger.warning("execution \(execution): the requester lacks its step (\(error.message)); uploading the provenance again")
+            }
+            carried = nil
             await uploadProvenance(of: outcome, execution: execution)
         }
         switch result {

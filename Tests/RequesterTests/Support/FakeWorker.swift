@@ -108,6 +108,23 @@ final class FakeWorker: Sendable {
         return exchange
     }
 
+    /// Sends `body` as the report of `assignment` (the blocks it carries included).
+    func send(_ assignment: Assignment, _ body: ExecutionReport) async throws -> Exchange {
+        let exchange = try await pool.send("POST", PoolAPI.Path.report(assignment.execution), token: credential, json: body)
+        if exchange.status == 200 { state.withLock { $0.running.removeAll { $0 == assignment.execution } } }
+        return exchange
+    }
+
+    /// A success for `assignment` as the worker agent reports a small step: one request, the
+    /// signed step, its recipe and attestation (and `extra` blocks) carried inside the report.
+    func carriedSuccess(_ assignment: Assignment, extra: [Block] = []) throws -> (report: ExecutionReport, written: ProvenanceWriter.Written) {
+        var outcome = succeeded(assignment)
+        let written = try signedStep(of: outcome, assignment)
+        outcome.step = written.step
+        outcome.attestation = written.attestation
+        return (ExecutionReport(outcome: outcome, blocks: (written.blocks + extra).map(ReportBlock.init)), written)
+    }
+
     /// Forgets what it runs (a crash: the next heartbeat lists nothing).
     func forgetRunning() { state.withLock { $0.running = [] } }
 

@@ -43,9 +43,13 @@ final class FakeRequester: Sendable {
         var failReports = 0
         /// Answer this many reports with 422 (the step block is not on the requester).
         var lackStep = 0
+        /// Answer this many reports that carry blocks with 413 (too large to carry).
+        var refuseCarried = 0
         /// Answer reports with 409 (the lease was lost).
         var leaseLost = false
         var reportAttempts = 0
+        /// How many blocks each report attempt carried, in order.
+        var carried: [Int] = []
         var reports: [String: [ExecutionReport]] = [:]
         var logs: [String: [String: [UInt8]]] = [:]
         /// Refuse log bytes past this size with 413, as the requester's log cap does.
@@ -162,6 +166,12 @@ final class FakeRequester: Sendable {
             let report = try await Self.decode(ExecutionReport.self, request)
             let status: HTTPResponse.Status = self.update { state in
                 state.reportAttempts += 1
+                state.carried.append(report.blocks?.count ?? 0)
+                if state.refuseCarried > 0, report.blocks != nil {
+                    state.refuseCarried -= 1
+                    state.journal.append("report \(id) too large")
+                    return .contentTooLarge
+                }
                 if state.failReports > 0 {
                     state.failReports -= 1
                     return .serviceUnavailable
@@ -182,6 +192,7 @@ final class FakeRequester: Sendable {
                 return try Self.json(ReportResponse(recorded: true, duplicate: duplicate))
             case .conflict: return try Self.error(.conflict, "the lease expired")
             case .unprocessableContent: return try Self.error(.unprocessableContent, "the step is not on the requester")
+            case .contentTooLarge: return try Self.error(.contentTooLarge, "the report's blocks are over the limit")
             default: return Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: "restarting")))
             }
         }

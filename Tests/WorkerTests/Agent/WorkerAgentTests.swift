@@ -64,19 +64,41 @@ import UnixFS
         let output = try #require(outcome.outputs["out"])
         #expect(String(decoding: state.logs["e1"]?["stdout"] ?? [], as: UTF8.self) == "counting\n")
         #expect(String(decoding: state.logs["e1"]?["stderr"] ?? [], as: UTF8.self) == "warn\n")
-        // The provenance went up before the report; the worker left after it.
-        #expect(state.journal.firstIndex(of: "upload")! < state.journal.firstIndex(of: "report e1")!)
+        // The provenance went up inside the report: one request, no upload; the worker left after it.
+        #expect(state.uploads.isEmpty)
+        #expect(state.journal.contains("report e1"))
         #expect(state.journal.last == "leave")
         let added = Set(state.heartbeats.flatMap(\.pinsAdded).map(\.cid))
         #expect(added.isSuperset(of: [output.string, corpus.string, tool.string]))
-        // The uploaded CAR holds the step block, and imports cleanly (every block verifies).
-        let car = try #require(state.uploads.first)
-        let check = try Repo(home: world.folder.file("check"))
-        try Data(car).write(to: URL(fileURLWithPath: world.folder.file("up.car")))
-        let imported = try check.importCAR(from: world.folder.file("up.car"))
-        #expect(try check.has(outcome.step!))
-        #expect(try check.has(outcome.attestation!))
-        #expect(imported.roots.contains(outcome.stdout!))
+        // The report carries the recipe, step, attestation and both log DAGs, every block
+        // matching its CID, and not the outputs or inputs (they stay here).
+        let carried = try #require(state.reports["e1"]?.first?.blocks)
+        for block in carried { #expect(block.cid.verifies(block.data), "\(block.cid)") }
+        let cids = Set(carried.map(\.cid))
+        #expect(cids.isSuperset(of: [outcome.recipe, outcome.step!, outcome.attestation!, outcome.stdout!, outcome.stderr!]))
+        #expect(!cids.contains(output))
+        #expect(!cids.contains(corpus))
+    }
+
+    @Test func blocksTooLargeToCarryAreUploadedFirstAndTheReportSentWithoutThem() async throws {
+        let world = try AgentWorld()
+        let repoOfAgent = AgentRepo()
+        world.requester.update { $0.refuseCarried = 1 }
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: Self.signingRunner(repoOfAgent),
+                logger: AgentWorld.logger)
+            repoOfAgent.repo.withLock { $0 = agent.repo }
+            world.requester.queue(try world.assignment("e1", run: ["ok"]))
+            try await withAgent(agent) { _ in
+                try await world.requester.wait { $0.reports["e1"] != nil }
+            }
+        }
+        let state = world.requester.snapshot
+        let journal = state.journal.filter { $0.hasPrefix("upload") || $0.hasPrefix("report") }
+        #expect(journal == ["report e1 too large", "upload", "report e1"])
+        #expect(state.carried.count == 2 && state.carried[0] > 0 && state.carried[1] == 0, "\(state.carried)")
+        #expect(state.reports["e1"]?.first?.outcome.status == .succeeded)
     }
 
     @Test func shutdownWaitsForRunningStepsUpToTheDeadlineThenCancelsThemAndLeaves() async throws {
@@ -135,12 +157,16 @@ import UnixFS
         #expect(outcome.message?.contains("no provider was named") == true, "\(outcome)")
     }
 
-    @Test func aReportRefusedForWantOfItsStepUploadsTheProvenanceAgain() async throws {
-        let world = try AgentWorld()
-        let repoOfAgent = Mutex<Repo?>(nil)
+    /// The agent's repository, once the agent exists (the signing runner writes into it).
+    final class AgentRepo: Sendable {
+        let repo = Mutex<Repo?>(nil)
+    }
+
+    /// A runner whose steps succeed with a real signed step in the agent's repository, as
+    /// StepExecutor leaves one.
+    static func signingRunner(_ repoOfAgent: AgentRepo) -> ScriptedRunner {
         let identity = NodeIdentity.generate()
-        // A success with a real signed step in the agent's repository, as StepExecutor leaves one.
-        let runner = ScriptedRunner { assignment in
+        return ScriptedRunner { assignment in
             let output = Block(bytes: Array("result".utf8), codec: .raw), log = Block(bytes: [], codec: .raw)
             let step = Step(
                 recipe: assignment.recipeCID, outputs: ["out": output.cid], stdout: log.cid, stderr: log.cid, exitCode: 0,
@@ -149,7 +175,7 @@ import UnixFS
             do {
                 let written = try ProvenanceWriter(sink: MemoryBlockstore(), index: MemoryProvenanceIndex(), identity: identity)
                     .write(recipe: assignment.recipe, step: step)
-                guard let repo = repoOfAgent.withLock({ $0 }) else { throw AgentTestFailure("no repository") }
+                guard let repo = repoOfAgent.repo.withLock({ $0 }) else { throw AgentTestFailure("no repository") }
                 try repo.write { writer in for block in written.blocks + [output, log] { try writer.put(block) } }
                 return StepOutcome(
                     jobID: assignment.jobID, taskID: assignment.taskID, attempt: assignment.attempt, status: .succeeded, exitCode: 0,
@@ -159,20 +185,29 @@ import UnixFS
                 return .unrecorded(assignment, status: .failed, reason: .internalError, message: "\(error)")
             }
         }
+    }
+
+    @Test func aReportRefusedForWantOfItsStepUploadsTheProvenanceAgain() async throws {
+        // What a requester that predates blocks in reports answers: it ignores them, lacks the step.
+        let world = try AgentWorld()
+        let repoOfAgent = AgentRepo()
         world.requester.update { $0.lackStep = 2 }
         try await withServers([world.requester.router()]) { urls in
             let agent = try await WorkerAgent.make(
-                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: runner, logger: AgentWorld.logger)
-            repoOfAgent.withLock { $0 = agent.repo }
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: Self.signingRunner(repoOfAgent), logger: AgentWorld.logger)
+            repoOfAgent.repo.withLock { $0 = agent.repo }
             world.requester.queue(try world.assignment("e1", run: ["ok"]))
             try await withAgent(agent) { _ in
                 try await world.requester.wait { $0.reports["e1"] != nil }
             }
         }
         let journal = world.requester.snapshot.journal.filter { $0.hasPrefix("upload") || $0.hasPrefix("report") }
-        #expect(journal == ["upload", "report e1 refused", "upload", "report e1 refused", "upload", "report e1"])
+        #expect(journal == ["report e1 refused", "upload", "report e1 refused", "upload", "report e1"])
         #expect(world.requester.snapshot.reports["e1"]?.first?.outcome.status == .succeeded)
-        #expect(world.requester.snapshot.uploads.count == 3)
+        #expect(world.requester.snapshot.uploads.count == 2)
+        // The first report carried the blocks; once uploaded, they are not sent again.
+        let carried = world.requester.snapshot.carried
+        #expect(carried.count == 3 && carried[0] > 0 && carried.dropFirst().allSatisfy { $0 == 0 }, "\(carried)")
     }
 
     @Test func aReportStillRefusedAfterAFewUploadsEndsTheExecution() async throws {
