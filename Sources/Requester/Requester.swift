@@ -110,7 +110,7 @@ public final class Requester: Sendable {
         self.placement = placement
         dispatcher = PoolDispatcher(
             store: store, board: board, catalog: catalog, configuration: configuration, events: events,
-            wake: { placement.wake() })
+            queued: { placement.queued($0) })
         reaper = LeaseReaper(
             store: store, registry: registry, board: board, metrics: metrics, configuration: configuration, events: events,
             wake: { placement.wake() })

@@ -1,6 +1,7 @@
 import Foundation
 import IPLD
 import JobStore
+import Orchestrator
 import PoolAPI
 import Testing
 @testable import Requester
@@ -70,6 +71,42 @@ import Testing
             let status = try exchange.decode(JobStatus.self)
             #expect(status.tasks.map(\.id) == ["a"])
             #expect(try pool.requester.repo.pins().contains { $0.cid == block.cid })
+        }
+    }
+
+    /// The drive and placement start from the spec intake loaded, not from the stored copy:
+    /// it must be the spec a restarted requester loads from the store.
+    @Test func theSpecHandedToTheDriveIsTheOneARestartLoads() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(46).cid
+            try await FakeWorker(pool: pool).join(pins: [PinReport(cid: data.string, size: 10)])
+            let spec = """
+                version: 1
+                inputs:
+                  data: {cid: \(data.string), private: true}
+                import: {cidVersion: 1, chunker: size-1024}
+                tasks:
+                  - id: a
+                    run: [sh, -c, "echo {{params.scale}} no"]
+                    inputs: {data: {from: inputs.data}}
+                    outputs: [out]
+                    params: {scale: 1.0, n: 3, flag: 'yes'}
+                    resources: {cpu: 0.5, memory: 1GiB}
+                    locality: required
+                    constraints: [region=eu]
+                    retries: 3
+                    queueTimeout: 90m
+                    cache: false
+                  - id: b
+                    run: [cat, /inputs/x]
+                    inputs: {x: {from: a.out}}
+                """
+            let intake = JobIntake(repo: pool.requester.repo, store: pool.requester.store, registry: pool.requester.registry)
+            let accepted = try intake.accept(JobSubmission(spec: spec, file: "dir/named.yaml"))
+            let stored = try pool.requester.store.job(accepted.job.id)
+            #expect(accepted.job.spec == stored.spec && accepted.job.inputs == stored.inputs && accepted.job.tools == stored.tools)
+            #expect(accepted.spec == (try StoredSpec.decode(stored.spec, job: stored.id)))
+            #expect(accepted.spec.name == "named")
         }
     }
 

@@ -5,6 +5,7 @@ import Logging
 import Orchestrator
 import PoolAPI
 import Provenance
+import Scheduling
 import ShoalTesting
 import Synchronization
 import Testing
@@ -48,6 +49,10 @@ import Testing
             #expect(second.step.attempt == 2)
             #expect(second.step.recipeCID == first.step.recipeCID)
             #expect(second.providers[data.string] == nil, "the lost node is down, so it provides nothing")
+            // The retry was placed with its own demand, handed over by the dispatcher: it avoids
+            // the node that lost it, as the demand built from the store does.
+            let kept = try #require(try keptDemand(pool, second.execution))
+            #expect(kept.failedOn == [lost.node])
             // The lost node comes back and reports late: refused. (The rescuer stays alive until it
             // reported: a loaded machine can take longer than the lease to get here.)
             let (late, rescued) = try await rescuer.heartbeating { (try await lost.report(first), try await rescuer.report(second)) }
@@ -215,14 +220,28 @@ import Testing
             #expect(rejoined.abandon == [first.execution])
             let second = try await worker.claimOne()
             #expect(second.step.attempt == 2)
+            #expect(try keptDemand(pool, second.execution)?.failedOn == [worker.node])
             // Leaving hands the running step back without counting it as lost.
             try (try await pool.send("POST", PoolAPI.Path.leave(worker.node), token: worker.credential)).expect(200)
             try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
             let third = try await worker.claimOne()
             #expect(third.step.attempt == 3)
+            // The new execution of a step handed back has its own demand, built like the one from
+            // the store: only the attempt abandoned at the rejoin counts as lost on the node.
+            #expect(try keptDemand(pool, third.execution)?.failedOn == [worker.node])
             #expect(try await worker.report(third).status == 200)
             #expect(try await pool.waitForEnd(job).state == "succeeded")
         }
+    }
+
+    /// The demand placement keeps for a running execution, after checking that it is the one
+    /// built from the stored execution (what a restarted requester would build).
+    func keptDemand(_ pool: TestPool, _ execution: String) throws -> TaskDemand? {
+        let placement = pool.requester.placement
+        let kept = placement.demands.demand(execution)
+        let record = try #require(try pool.requester.store.execution(execution))
+        #expect(kept == (try placement.builder.demand(for: record)))
+        return kept
     }
 
     // MARK: A wave handed over at once
@@ -238,6 +257,8 @@ import Testing
 
         final class WakeCounter: Sendable {
             let count = Mutex(0)
+            /// Every execution handed to placement, with its assignment.
+            let handed = Mutex<[(id: String, assignment: StepAssignment)]>([])
             var value: Int { count.withLock { $0 } }
         }
 
@@ -249,7 +270,10 @@ import Testing
             let wakes = wakes
             dispatcher = PoolDispatcher(
                 store: store, board: board, catalog: JobCatalog(store: store), configuration: configuration,
-                events: Doorbell(), wake: { wakes.count.withLock { $0 += 1 } })
+                events: Doorbell(), queued: { executions in
+                    wakes.count.withLock { $0 += 1 }
+                    wakes.handed.withLock { $0 += executions.map { ($0.record.id, $0.assignment) } }
+                })
         }
 
         /// A stored job with these tasks, each ready and with its first attempt open.
@@ -287,7 +311,11 @@ import Testing
             #expect(executions.count == 1)
             #expect(executions.first?.attempt == 1)
             #expect(try executions.first.map(DemandBuilder.assignment(of:)) == step)
+            // Placement is handed each stored execution with its own assignment.
+            let handed = fixture.wakes.handed.withLock { $0 }
+            #expect(handed.filter { $0.id == executions.first?.id }.map(\.assignment) == [step])
         }
+        #expect(fixture.wakes.handed.withLock { $0.count } == 3)
         // Each wait follows its own execution: b's ends when b's report arrives, not another's.
         let b = try #require(try fixture.store.executions(job: job, task: "b").first)
         let waiting = Task { try await taken[1].outcome() }

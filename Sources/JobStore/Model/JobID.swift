@@ -42,6 +42,18 @@ public enum JobID {
         return String(decoding: characters, as: UTF8.self)
     }
 
+    /// `count` random characters of the id alphabet (5 bits each), from `generator`.
+    static func randomCharacters(_ count: Int, using generator: inout some RandomNumberGenerator) -> String {
+        var characters = [UInt8](repeating: 0, count: count)
+        var random: UInt64 = 0
+        for index in 0..<count {
+            if index % 12 == 0 { random = generator.next() }
+            characters[index] = alphabet[Int(random & 31)]
+            random >>= 5
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+
     /// Whether `text` has the shape of a job id.
     public static func isValid(_ text: String) -> Bool {
         text.utf8.count == timeLength + randomLength && text.utf8.allSatisfy(alphabet.contains)

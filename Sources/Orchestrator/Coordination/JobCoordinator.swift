@@ -54,11 +54,15 @@ public struct JobCoordinator: Sendable {
     /// (running steps are cancelled and stay `running` in the store, for a later drive), and so
     /// does a dispatcher that throws ``DispatchInterrupted`` (its steps stay `running`).
     ///
+    /// - Parameter spec: The job's resolved spec when the caller holds it already (the one it
+    ///   just stored with ``PreparedJob/submit(to:specFile:options:id:)``), so the drive does not
+    ///   read and load the stored copy again; `nil` (a resumed job, after a restart) loads the
+    ///   stored copy.
     /// - Throws: ``OrchestratorError/Code/invalidJob`` when the stored spec cannot be read,
     ///   ``JobStore/JobStoreError`` from the store, and ``DispatchInterrupted``.
     @discardableResult
-    public func run(job id: String) async throws -> JobRecord {
-        var drive = try Drive(coordinator: self, job: id)
+    public func run(job id: String, spec: PipelineSpec? = nil) async throws -> JobRecord {
+        var drive = try Drive(coordinator: self, job: id, spec: spec)
         if drive.job.state == .succeeded { return drive.job }
         return try await drive.run()
     }
@@ -85,10 +89,10 @@ struct Drive {
         var assignment: StepAssignment
     }
 
-    init(coordinator: JobCoordinator, job id: String) throws {
+    init(coordinator: JobCoordinator, job id: String, spec given: PipelineSpec? = nil) throws {
         self.coordinator = coordinator
         job = try coordinator.store.job(id)
-        let spec = try StoredSpec.decode(job.spec, job: id)
+        let spec = try given ?? StoredSpec.decode(job.spec, job: id)
         let graph: TaskGraph
         do { graph = try TaskGraph(spec) } catch {
             throw OrchestratorError(.invalidJob, "run \(id): \(error.message)")

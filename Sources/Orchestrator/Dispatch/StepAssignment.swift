@@ -25,6 +25,9 @@ public struct StepAssignment: Sendable, Hashable {
     public let recipe: Recipe
     /// The recipe's CID: the memoization key.
     public let recipeCID: CID
+    /// The recipe's dag-cbor block, encoded once when the assignment is made (or as it was
+    /// received), so sending and storing the assignment does not encode the recipe again.
+    let recipeBytes: [UInt8]
     /// The declared output names (each a folder `/outputs/<name>`).
     public var outputs: [String]
     /// Whether an earlier successful step with the same recipe may be reused.
@@ -45,7 +48,9 @@ public struct StepAssignment: Sendable, Hashable {
         self.taskID = taskID
         self.attempt = attempt
         self.recipe = recipe
-        self.recipeCID = try recipe.cid()
+        let block = try recipe.block()
+        self.recipeCID = block.cid
+        self.recipeBytes = block.bytes
         self.outputs = outputs
         self.cache = cache
         self.parents = parents
@@ -67,7 +72,7 @@ extension StepAssignment: Codable {
         try container.encode(taskID, forKey: .taskID)
         try container.encode(attempt, forKey: .attempt)
         try container.encode(recipeCID, forKey: .recipeCID)
-        try container.encode(Data(try recipe.block().bytes).base64EncodedString(), forKey: .recipeBlock)
+        try container.encode(Data(recipeBytes).base64EncodedString(), forKey: .recipeBlock)
         try container.encode(outputs, forKey: .outputs)
         try container.encode(cache, forKey: .cache)
         try container.encode(parents, forKey: .parents)
@@ -88,6 +93,7 @@ extension StepAssignment: Codable {
             throw DecodingError.dataCorruptedError(forKey: .recipeBlock, in: container, debugDescription: "\(error)")
         }
         recipeCID = cid
+        recipeBytes = Array(bytes)
         jobID = try container.decode(String.self, forKey: .jobID)
         taskID = try container.decode(String.self, forKey: .taskID)
         attempt = try container.decode(Int.self, forKey: .attempt)

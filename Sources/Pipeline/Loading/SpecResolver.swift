@@ -42,10 +42,37 @@ enum SpecResolver {
 
     /// Whether `text` written plainly would be read back as something other than a string, by
     /// this resolver or by a YAML 1.1 reader such as Yams' or PyYAML's default.
+    ///
+    /// Most spec text (keys, ids, commands, CIDs) is answered without the resolvers' regular
+    /// expressions, which dominate the cost of printing a spec (``StoredSpec`` prints every
+    /// submitted job): every pattern of both schemas starts with one of a few characters
+    /// (`~ - + . < =`, a digit, or the first letter of a boolean or null word), and a text that
+    /// starts with a letter resolves to something else only when it is one of those words.
     static func needsQuotes(_ text: String) -> Bool {
+        if let first = text.utf8.first, !text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x80 }) {
+            let isLetter = (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z"))
+                || (first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
+            if isLetter { return nonStringWords.contains(text) }
+            if !patternStarts.contains(first) { return false }
+        }
+        return resolvedNeedsQuotes(text)
+    }
+
+    /// ``needsQuotes(_:)`` by the resolvers themselves (the reference the fast path must agree with).
+    static func resolvedNeedsQuotes(_ text: String) -> Bool {
         resolver.resolveTag(of: .scalar(.init(text))) != .str
             || Resolver.default.resolveTag(of: .scalar(.init(text))) != .str
     }
+
+    /// The words that read as booleans or null in either schema (YAML 1.1's `yes`/`no`/`on`/`off` too).
+    static let nonStringWords: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL",
+    ]
+
+    /// The first bytes of every non-letter start of a pattern of either schema (numbers,
+    /// timestamps, `.inf`/`.nan`, null `~`, merge `<<`, value `=`).
+    static let patternStarts: Set<UInt8> = Set("~-+.<=0123456789".utf8)
 }
 
 extension Node {

@@ -30,7 +30,7 @@ extension PipelineSpec {
     /// - Throws: ``PipelineError`` only if the YAML emitter fails, which valid text never makes it do.
     public func canonicalYAML() throws(PipelineError) -> String {
         do {
-            let text = try Yams.serialize(node: canonicalDocument.yamlNode(depth: 0), indent: 2, width: -1, allowUnicode: true)
+            let text = try Yams.serialize(node: canonicalDocument.yamlNode(depth: 0, constructor: .default), indent: 2, width: -1, allowUnicode: true)
             return text.hasSuffix("\n") ? text : text + "\n"
         } catch {
             throw PipelineError(.invalidSpec, "cannot print the spec as YAML: \(error)")
@@ -139,24 +139,28 @@ extension SpecValue: Encodable {
     /// A YAML node: scalar-only lists in flow style (`[a, b]`), and scalar-only maps in flow style
     /// from depth 3 on (`{from: inputs.x}`, `{cpu: 1, memory: 512MiB}`), so a spec reads like the
     /// examples; strings that would read back as another type are quoted.
-    func yamlNode(depth: Int) -> Node {
+    ///
+    /// Every node's tag shares `constructor`: building Yams' default one per tag (its maps of
+    /// constructors) cost more than the rest of printing a spec.
+    func yamlNode(depth: Int, constructor: Constructor) -> Node {
+        func tag(_ name: Tag.Name) -> Tag { Tag(name, .default, constructor) }
         switch self {
         case .string(let value):
-            return .scalar(.init(value, Tag(.str), Self.stringStyle(value)))
+            return .scalar(.init(value, tag(.str), Self.stringStyle(value)))
         case .int(let value):
-            return .scalar(.init(String(value), Tag(.int), .plain))
+            return .scalar(.init(String(value), tag(.int), .plain))
         case .float(let value):
-            return .scalar(.init(Self.yamlFloat(value), Tag(.float), .plain))
+            return .scalar(.init(Self.yamlFloat(value), tag(.float), .plain))
         case .bool(let value):
-            return .scalar(.init(value ? "true" : "false", Tag(.bool), .plain))
+            return .scalar(.init(value ? "true" : "false", tag(.bool), .plain))
         case .list(let values):
             let style: Node.Sequence.Style = values.allSatisfy(\.isScalar) ? .flow : .block
-            return .sequence(.init(values.map { $0.yamlNode(depth: depth + 1) }, Tag(.seq), style))
+            return .sequence(.init(values.map { $0.yamlNode(depth: depth + 1, constructor: constructor) }, tag(.seq), style))
         case .map(let map):
             let flow = depth >= 3 && map.allSatisfy { $0.value.isScalar }
-            let pairs = map.map { (Node.scalar(.init($0.key, Tag(.str), Self.stringStyle($0.key))),
-                                   $0.value.yamlNode(depth: depth + 1)) }
-            return .mapping(.init(pairs, Tag(.map), flow ? .flow : .block))
+            let pairs = map.map { (Node.scalar(.init($0.key, tag(.str), Self.stringStyle($0.key))),
+                                   $0.value.yamlNode(depth: depth + 1, constructor: constructor)) }
+            return .mapping(.init(pairs, tag(.map), flow ? .flow : .block))
         }
     }
 
@@ -164,7 +168,7 @@ extension SpecValue: Encodable {
     /// spaces (so a shell line reads as one argument); plain otherwise. The emitter still picks a
     /// quoted style by itself when plain text would not parse back.
     static func stringStyle(_ text: String) -> Node.Scalar.Style {
-        SpecResolver.needsQuotes(text) || text.contains(where: \.isWhitespace) ? .singleQuoted : .plain
+        text.contains(where: \.isWhitespace) || SpecResolver.needsQuotes(text) ? .singleQuoted : .plain
     }
 
     /// Swift's shortest round-trip spelling, with a `.0` added before an exponent (`1e-05` becomes

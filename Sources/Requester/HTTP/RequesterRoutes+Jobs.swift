@@ -15,9 +15,10 @@ extension RequesterRoutes {
         if requester.board.isInterrupted { throw RequesterError(.unavailable, "the requester is shutting down") }
         let submission = try await JSONResponse.decode(JobSubmission.self, from: request, limit: requester.configuration.limits.jsonBody)
         let intake = JobIntake(repo: requester.repo, store: requester.store, registry: requester.registry)
-        let job = try await offload { try intake.accept(submission) }
+        let accepted = try await offload { try intake.accept(submission) }
+        let job = accepted.job
         requester.configuration.logger.info("job \(job.id) '\(job.name)' submitted")
-        requester.supervisor.start(job: job.id)
+        requester.supervisor.start(job: job.id, known: accepted)
         return try JSONResponse.make(try statusBuilder.status(of: job.id), status: .created)
     }
 

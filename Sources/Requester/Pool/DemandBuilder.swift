@@ -23,9 +23,18 @@ struct DemandBuilder: Sendable {
     /// How long a task with no `queueTimeout` may wait: for ever, in practice.
     static let unboundedQueueTimeout: Duration = .seconds(100 * 365 * 86_400)
 
-    /// The demand of `execution`, with `readySince` taken from the execution.
+    /// The demand of a stored `execution`, with `readySince` taken from the execution.
     func demand(for execution: ExecutionRecord) throws -> TaskDemand {
-        let assignment = try Self.assignment(of: execution)
+        try demand(for: execution, assignment: try Self.assignment(of: execution))
+    }
+
+    /// The demand of `execution`, whose assignment the caller holds (the dispatcher that queues
+    /// it), so it is not decoded from the stored text again.
+    ///
+    /// A first attempt has no earlier executions (every later attempt of a task is a new
+    /// execution with a higher number), so only later ones read the task's history for the nodes
+    /// that lost it.
+    func demand(for execution: ExecutionRecord, assignment: StepAssignment) throws -> TaskDemand {
         let entry = try catalog.entry(execution.jobID)
         guard let task = entry.spec.task(execution.taskID) else {
             throw RequesterError(.internalError, "job \(execution.jobID) has no task '\(execution.taskID)'")
@@ -35,10 +44,11 @@ struct DemandBuilder: Sendable {
         for (name, cid) in assignment.recipe.inputs.sorted(by: { $0.key < $1.key }) {
             inputs.append(TaskDemand.Input(cid: cid.v1, isPrivate: privateNames.contains(name) || registry.isPrivate(cid)))
         }
-        let history = try store.executions(job: execution.jobID, task: execution.taskID)
         var failedOn = Set<String>()
-        for earlier in history where earlier.id != execution.id {
-            if earlier.state == .lost, let node = earlier.node { failedOn.insert(node) }
+        if execution.attempt > 1 {
+            for earlier in try store.executions(job: execution.jobID, task: execution.taskID) where earlier.id != execution.id {
+                if earlier.state == .lost, let node = earlier.node { failedOn.insert(node) }
+            }
         }
         var upstream = Set<String>()
         for dependency in task.upstreamTaskIDs {

@@ -40,9 +40,14 @@ final class JobCatalog: Sendable {
         return entry
     }
 
-    /// Starts keeping the entry of a job a drive runs.
-    func open(_ job: String) {
-        _ = state.withLock { $0.open.insert(job) }
+    /// Starts keeping the entry of a job a drive runs; `known` is its entry when the caller has
+    /// it already (intake just stored the job and loaded its spec), so it is not read and loaded
+    /// from the store again.
+    func open(_ job: String, known: Entry? = nil) {
+        state.withLock { state in
+            state.open.insert(job)
+            if let known, state.entries[job] == nil { state.entries[job] = known }
+        }
     }
 
     /// The spec of one task.

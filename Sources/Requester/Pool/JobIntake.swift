@@ -20,11 +20,12 @@ struct JobIntake: Sendable {
     let store: JobStore
     let registry: PoolRegistry
 
-    /// Stores the job and returns its record.
+    /// Stores the job and returns its record with its resolved spec (equal to what loading the
+    /// stored copy gives, so the job's drive and placement can start from it).
     ///
     /// - Throws: ``RequesterError/Code/badRequest`` with diagnostics for an invalid spec, or
     ///   naming the first CID that cannot be had.
-    func accept(_ submission: JobSubmission) throws -> JobRecord {
+    func accept(_ submission: JobSubmission) throws -> JobCatalog.Entry {
         let file = submission.file ?? "spec.yaml"
         let spec: PipelineSpec
         do {
@@ -49,7 +50,8 @@ struct JobIntake: Sendable {
         }
         try checkCIDs(spec)
         let options = JobOptions(keepGoing: submission.options?.keepGoing ?? false, noCache: submission.options?.noCache ?? false)
-        return try prepared.submit(to: store, specFile: file, options: options)
+        let record = try prepared.submit(to: store, specFile: file, options: options)
+        return JobCatalog.Entry(job: record, spec: prepared.spec)
     }
 
     /// Every named CID is held here (then pinned) or pinned by a node; private ones by a node.

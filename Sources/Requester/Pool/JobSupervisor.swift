@@ -22,8 +22,14 @@ final class JobSupervisor: Service, Sendable {
     /// Told the id of every job whose drive stopped (the job ended, or the drive failed).
     let onDriveEnd: @Sendable (String) -> Void
 
-    private let incoming: AsyncStream<String>
-    private let continuation: AsyncStream<String>.Continuation
+    /// A job to drive, with its record and spec when intake just stored them.
+    private struct Start: Sendable {
+        var job: String
+        var known: JobCatalog.Entry?
+    }
+
+    private let incoming: AsyncStream<Start>
+    private let continuation: AsyncStream<Start>.Continuation
     private let drives = Mutex<[String: Task<JobRecord, any Error>]>([:])
 
     init(
@@ -40,9 +46,11 @@ final class JobSupervisor: Service, Sendable {
         (incoming, continuation) = AsyncStream.makeStream()
     }
 
-    /// Starts driving a job (a new submission).
-    func start(job: String) {
-        continuation.yield(job)
+    /// Starts driving a job (a new submission). `known` is the job's record and resolved spec
+    /// when the caller holds them (intake): the drive and placement start from them instead of
+    /// loading the stored spec again.
+    func start(job: String, known: JobCatalog.Entry? = nil) {
+        continuation.yield(Start(job: job, known: known))
     }
 
     /// Cancels a job's drive; `false` when no drive runs it.
@@ -59,17 +67,20 @@ final class JobSupervisor: Service, Sendable {
     var driveCount: Int { drives.withLock { $0.count } }
 
     func run() async throws {
-        for job in try store.unfinishedJobs() { continuation.yield(job.id) }
+        // Resumed jobs load their stored spec: nothing of the earlier process is trusted.
+        for job in try store.unfinishedJobs() { continuation.yield(Start(job: job.id)) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for await job in incoming {
+                for await start in incoming {
+                    let job = start.job
                     guard !isDriving(job) else { continue }
-                    catalog.open(job)
+                    catalog.open(job, known: start.known)
+                    let spec = start.known?.spec
                     let drive = Task { [store, dispatcher, configuration, events] in
                         try await JobCoordinator(
                             store: store, dispatcher: dispatcher, concurrency: configuration.jobConcurrency,
                             observer: { event in events.ring(event.jobID) }
-                        ).run(job: job)
+                        ).run(job: job, spec: spec)
                     }
                     drives.withLock { $0[job] = drive }
                     group.addTask { await self.follow(job, drive) }

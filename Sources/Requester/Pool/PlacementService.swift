@@ -1,6 +1,7 @@
 import Foundation
 import JobStore
 import Logging
+import Orchestrator
 import Scheduling
 import ServiceLifecycle
 import Synchronization
@@ -12,7 +13,9 @@ import Synchronization
 /// One pass reads the active executions from the store (the queue, and what placed or running
 /// executions hold on each node), builds a ``Scheduling/NodeSnapshot`` per node from the
 /// ``PoolRegistry`` less those reservations, and a ``Scheduling/TaskDemand`` per queued
-/// execution (``DemandBuilder``, cached per execution), and calls
+/// execution (kept in a ``DemandCache``: the dispatcher hands over the demands of the executions
+/// it queues through ``queued(_:)``, and a pass builds from the store, with ``DemandBuilder``,
+/// only those of executions it has not seen, such as every active one after a restart), and calls
 /// ``Scheduling/Scheduler/place(tasks:nodes:now:search:)``:
 ///
 /// - **place**: the execution becomes `placed` on that node, the task's attempt records the node,
@@ -25,6 +28,7 @@ final class PlacementService: Service, Sendable {
     let store: JobStore
     let registry: PoolRegistry
     let builder: DemandBuilder
+    let demands = DemandCache()
     let board: ExecutionBoard
     let metrics: RequesterMetrics
     let configuration: RequesterConfiguration
@@ -34,7 +38,6 @@ final class PlacementService: Service, Sendable {
 
     private struct State {
         var dirty = true
-        var demands: [String: TaskDemand] = [:]
         /// The latest wait reason and cause of each waiting execution.
         var waiting: [String: (reason: String, cause: PlacementDecision.WaitCause)] = [:]
     }
@@ -55,6 +58,23 @@ final class PlacementService: Service, Sendable {
         self.configuration = configuration
         self.claims = claims
         self.events = events
+    }
+
+    /// Takes the executions a dispatcher just stored as queued, with their assignments, and asks
+    /// for a pass: their demands are built from the assignments (nothing is read back from the
+    /// store or decoded) and kept for the passes. An execution whose demand cannot be built here
+    /// is left to the pass, which builds it from the store or fails it with the reason.
+    func queued(_ executions: [(record: ExecutionRecord, assignment: StepAssignment)]) {
+        var built: [String: TaskDemand] = [:]
+        for (record, assignment) in executions {
+            // The time as the store gives it back (seconds since 1970, a Double), so the demand is
+            // the one a pass would build from the stored execution, to the last bit.
+            var stored = record
+            stored.readySince = Date(timeIntervalSince1970: record.readySince.timeIntervalSince1970)
+            if let demand = try? builder.demand(for: stored, assignment: assignment) { built[record.id] = demand }
+        }
+        demands.remember(built)
+        wake()
     }
 
     /// Asks for a pass soon (something changed: a new execution, a node, a report).
@@ -95,12 +115,13 @@ final class PlacementService: Service, Sendable {
 
     /// One placement pass over everything queued now.
     func pass(now: Date) throws {
+        let generation = self.demands.beginPass()
         let active = try store.activeExecutions()
         var reserved: [String: Resources] = [:]
         var queued: [ExecutionSummary] = []
         var demands: [TaskDemand] = []
         var byKey: [TaskKey: ExecutionSummary] = [:]
-        let known = state.withLock { $0.demands }
+        let known = self.demands.known()
         var fresh: [String: TaskDemand] = [:]
         for execution in active {
             let demand: TaskDemand
@@ -134,8 +155,8 @@ final class PlacementService: Service, Sendable {
                 break
             }
         }
+        self.demands.endPass(generation, keeping: fresh)
         state.withLock { state in
-            state.demands = fresh
             state.waiting = state.waiting.filter { fresh[$0.key] != nil }
         }
         metrics.queueDepth.set(Double(active.filter { $0.state == .queued }.count))

@@ -31,21 +31,22 @@ final class PoolDispatcher: StepDispatcher {
     let board: ExecutionBoard
     let catalog: JobCatalog
     let configuration: RequesterConfiguration
-    /// Wakes the placement loop.
-    let wake: @Sendable () -> Void
+    /// Hands the executions just stored as queued, with their assignments, to the placement
+    /// loop (``PlacementService/queued(_:)``) and wakes it; an empty list only wakes it.
+    let queued: @Sendable ([(record: ExecutionRecord, assignment: StepAssignment)]) -> Void
     /// Rings when a job's event log grows.
     let events: Doorbell
 
     init(
         store: JobStore, board: ExecutionBoard, catalog: JobCatalog, configuration: RequesterConfiguration,
-        events: Doorbell, wake: @escaping @Sendable () -> Void
+        events: Doorbell, queued: @escaping @Sendable ([(record: ExecutionRecord, assignment: StepAssignment)]) -> Void
     ) {
         self.store = store
         self.board = board
         self.catalog = catalog
         self.configuration = configuration
         self.events = events
-        self.wake = wake
+        self.queued = queued
     }
 
     /// Steps wait in the placement queue: their attempts are logged `task.queued`, placement logs
@@ -97,7 +98,7 @@ final class PoolDispatcher: StepDispatcher {
             case .cancelled:
                 if board.isInterrupted { throw DispatchInterrupted() }
                 try store.endExecution(id, as: .cancelled, reason: "the job was cancelled")
-                wake()
+                queued([])
                 return .unrecorded(assignment, status: .cancelled, reason: .cancelled, message: "the job was cancelled")
             case .unplaceable(let reason, let message):
                 return StepOutcome(
@@ -139,7 +140,7 @@ final class PoolDispatcher: StepDispatcher {
     private func queue(_ assignment: StepAssignment, readySince: Date, notBefore: Date?) throws -> ExecutionRecord {
         let record = try Self.execution(of: assignment, readySince: readySince, notBefore: notBefore)
         try store.createExecution(record)
-        wake()
+        queued([(record, assignment)])
         return record
     }
 
@@ -147,7 +148,7 @@ final class PoolDispatcher: StepDispatcher {
     private func queue(_ steps: [StepAssignment], readySince: Date) throws -> [ExecutionRecord] {
         let records = try steps.map { try Self.execution(of: $0, readySince: readySince, notBefore: nil) }
         try store.createExecutions(records)
-        if !records.isEmpty { wake() }
+        if !records.isEmpty { queued(Array(zip(records, steps))) }
         return records
     }
 
