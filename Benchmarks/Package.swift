@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "BlockStore", package: "Shoal"),
                 .product(name: "Scheduling", package: "Shoal"),
                 .product(name: "ShoalTesting", package: "Shoal"),
+                .product(name: "Spawning", package: "Shoal"),
                 .product(name: "Sandbox", package: "Shoal"),
                 .product(name: "Gateway", package: "Shoal"),
                 .product(name: "PoolAPI", package: "Shoal"),

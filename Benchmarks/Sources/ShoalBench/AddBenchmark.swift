@@ -3,6 +3,7 @@ import Foundation
 import BlockStore
 import IPLD
 import ShoalTesting
+import Spawning
 import UnixFS
 
 /// `shoal-bench add`: the speed of `add --only-hash` next to `openssl dgst -sha256` on the same
@@ -133,12 +134,8 @@ struct AddBenchmark: ParsableCommand {
     }
 
     private func runOpenSSL() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "dgst", "-sha256", file]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("openssl failed") }
+        let process = try SpawnedProcess(
+            executable: "/usr/bin/env", arguments: ["openssl", "dgst", "-sha256", file], environment: ProcessInfo.processInfo.environment)
+        guard process.wait() == 0 else { throw ValidationError("openssl failed") }
     }
 }

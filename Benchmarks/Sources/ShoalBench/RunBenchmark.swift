@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sandbox
+import Spawning
 
 /// `shoal-bench run`: end-to-end latency of `shoal run` (a real process, sandboxed and signed)
 /// for a one-task `true` pipeline, a two-task chain and a ten-task chain, against `Sandbox.run`
@@ -209,17 +210,14 @@ enum Spawn {
         _ program: String, _ arguments: [String], in folder: String, environment: [String: String], output: inout String,
         capture: Bool
     ) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = capture ? pipe : FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        if capture { output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        let captured = NSTemporaryDirectory() + "shoal-bench-\(UUID().uuidString).out"
+        defer { if capture { try? FileManager.default.removeItem(atPath: captured) } }
+        let process = try SpawnedProcess(SpawnRequest(
+            executable: program, arguments: [program] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" },
+            directory: folder, standardOutput: capture ? .file(captured, appending: false) : .null))
+        let status = process.wait()
+        if capture { output = (try? String(contentsOfFile: captured, encoding: .utf8)) ?? "" }
+        return status
     }
 }
