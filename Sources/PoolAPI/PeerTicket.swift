@@ -1,4 +1,5 @@
 import Foundation
+import IPLD
 import Provenance
 
 /// A node's short-lived, signed permission to read the pool's gateways: what peers present to
@@ -158,30 +159,4 @@ public struct PeerTicket: Sendable, Hashable {
     }
 
     static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
-}
-
-/// RFC 4648 §5 base64url without padding, decoded strictly (one text per byte string).
-enum Base64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        var text = Data(bytes).base64EncodedString()
-        while text.hasSuffix("=") { text.removeLast() }
-        return String(text.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
-    }
-
-    /// The bytes of `text`, or `nil` for padding, a character outside the alphabet or a text
-    /// that is not the canonical encoding of its bytes.
-    static func decode(_ text: Substring) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"): true
-            default: false
-            }
-        }) else { return nil }
-        var standard = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
-        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: standard) else { return nil }
-        let bytes = Array(data)
-        return encode(bytes) == text ? bytes : nil
-    }
 }

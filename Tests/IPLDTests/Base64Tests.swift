@@ -22,4 +22,15 @@ import Testing
     func rejectsNonCanonicalText(_ text: String) {
         #expect(throws: Base64.DecodeFailure.self) { try Base64.decode(text.utf8).get() }
     }
+
+    @Test func base64URLUsesDashAndUnderscoreAndIsAsStrict() throws {
+        let bytes: [UInt8] = [0xfb, 0xff, 0xbf]
+        #expect(Base64.encode(bytes) == "+/+/")
+        #expect(Base64URL.encode(bytes) == "-_-_")
+        #expect(Base64URL.decode("-_-_") == bytes)
+        let all = (0...255).map(UInt8.init)
+        #expect(Base64URL.decode(Base64URL.encode(all)) == all)
+        // The other alphabet's characters, padding and non-canonical endings are refused.
+        for text in ["+/+/", "Zg==", "Zh", "Z", "Zm9 v"] { #expect(Base64URL.decode(text) == nil, "\(text)") }
+    }
 }

@@ -357,9 +357,7 @@ import UnixFS
         let tampered = [parts[0], longer.split(separator: ".").map(String.init)[1], parts[2]].joined(separator: ".")
         let payload = PeerTicket(node: reader, pool: pool.didKey, issued: now, lifetime: .seconds(3600)).payload
         let forgedSignature = try other.signature(for: PeerTicket.message(payload: payload))
-        let wrongKey = [parts[0], parts[1], Data(forgedSignature).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")]
-            .joined(separator: ".")
+        let wrongKey = [parts[0], parts[1], Base64URL.encode(Array(forgedSignature))].joined(separator: ".")
         let otherPool = try PeerTicket(node: reader, pool: other.didKey, issued: now, lifetime: .seconds(3600)).signed(with: other)
         let expired = try PeerTicket(node: reader, pool: pool.didKey, issued: now - 7200, lifetime: .seconds(60)).signed(with: pool)
         let refused = ["guess", tampered, wrongKey, otherPool, expired, "shoal-peer/1.x.y", FakeRequester.credential]
