@@ -19,14 +19,7 @@ import Testing
         try session.writer.pin(tree[0].cid)
         try session.end()
         try session.end()  // a second end does nothing
-        // The session's lock is released; but a process another test spawns at this moment holds a
-        // copy of every descriptor until its exec closes them (close-on-exec), so allow it a moment.
-        var report = try? other.collectGarbage(wait: false)
-        for _ in 0..<100 where report == nil {
-            usleep(100_000)
-            report = try? other.collectGarbage(wait: false)
-        }
-        let collected = try #require(report, "gc was still locked out 10 s after the session ended")
+        let collected = try other.collectGarbageOnceUnlocked()
         #expect(collected.removed.count == 0)
         #expect(try repo.storedMultihashes() == Set(tree))
     }
@@ -53,7 +46,7 @@ import Testing
             let session = try repo.beginWriteSession()
             try session.writer.put(TestDAG.rawLeaf(seed: 3))
         }
-        #expect(try repo.collectGarbage(wait: false).removed.count == 1)
+        #expect(try repo.collectGarbageOnceUnlocked().removed.count == 1)
     }
 
     @Test func beginningASessionWhileGCRunsIsBusyWhenNotWaiting() throws {
