@@ -83,6 +83,37 @@ extension JobStore {
         }
     }
 
+    /// Closes attempt `attempt` of a running task as failed and opens the next one, in one
+    /// transaction: the task stays `running` (it is run again within its `retries`).
+    ///
+    /// The failed attempt keeps its reason, step and node; the task's own result fields stay
+    /// empty until an attempt ends it with ``finishTask(job:task:attempt:result:)``. The events
+    /// logged are `attempt.failed` (with `message`), then `task.queued` or `task.running` as for
+    /// ``startAttempt(job:task:node:queued:)``.
+    ///
+    /// - Returns: The new attempt's number, or `nil` when `attempt` is not the task's open
+    ///   attempt (a stale report: nothing changes).
+    public func retryTask(
+        job: String, task: String, attempt: Int, failure: TaskResult, message: String, node: String?, queued: Bool = false
+    ) throws -> Int? {
+        guard failure.state == .failed else {
+            throw JobStoreError(.invalidTransition, "only a failed attempt of \(job)/\(task) is retried, not a \(failure.state.rawValue) one")
+        }
+        return try write("retry task \(job)/\(task)") { db in
+            let record = try Self.task(db, job: job, id: task)
+            guard record.state == .running, record.attempts == attempt else { return nil }
+            let now = Date().timeIntervalSince1970
+            try db.executeCached(
+                sql: """
+                    UPDATE attempt SET state = 'failed', reason = ?, step = ?, node = COALESCE(?, node), finished = ?
+                    WHERE job_id = ? AND task_id = ? AND number = ?
+                    """,
+                arguments: [failure.reason, failure.step?.string, failure.node, now, job, task, attempt])
+            try Self.appendEvent(db, job: job, kind: .attemptFailed, task: task, attempt: attempt, message: message)
+            return try Self.insertAttempt(db, job: job, task: task, number: attempt + 1, node: node, queued: queued, at: now)
+        }
+    }
+
     /// Records how attempt `attempt` of a running task ended: `running → succeeded | cached |
     /// failed | cancelled`, with its outputs, step and reason.
     ///
@@ -204,7 +235,13 @@ extension JobStore {
                 db, job: job, kind: .attemptLost, task: task, attempt: record.attempts,
                 message: "attempt \(record.attempts) stopped without reporting")
         }
-        let number = record.attempts + 1
+        return try insertAttempt(db, job: job, task: task, number: record.attempts + 1, node: node, queued: queued, at: now)
+    }
+
+    /// Makes attempt `number` the task's open attempt and logs `task.queued` or `task.running`.
+    static func insertAttempt(
+        _ db: Database, job: String, task: String, number: Int, node: String?, queued: Bool, at now: TimeInterval
+    ) throws -> Int {
         try db.executeCached(
             sql: """
                 UPDATE task SET state = 'running', attempts = ?, node = ?, started = ?, finished = NULL,

@@ -67,6 +67,27 @@ struct ShoalRunTests {
         #expect(logs.stdout == "reading lines\ncannot count the lines\n")
     }
 
+    @Test func aFailingTaskRunsAgainWithinItsRetries() throws {
+        let workspace = try Workspace()
+        try workspace.spec("retried.yaml", """
+            version: 1
+            name: retried
+            tasks:
+              - id: flaky
+                run: [sh, -c, "echo attempt >&2; exit 3"]
+                outputs: [o]
+                retries: 2
+            """)
+        let result = try workspace.run("run", "retried.yaml", "--json")
+        #expect(result.status == 1)
+        let run = try RunDocument(result)
+        #expect(run["flaky"]?.state == "failed")
+        #expect(run["flaky"]?.object["attempts"] as? Int == 3)
+        let human = try workspace.run("run", "retried.yaml")
+        #expect(human.status == 1)
+        #expect(human.stdout.contains("failed: 1 task, 0 ran, 0 cached, 1 failed"), "\(human.stdout)")
+    }
+
     @Test func outputsThatAreMissingOrUnsafeFailTheTask() throws {
         let workspace = try Workspace()
         try workspace.spec("outputs.yaml", """

@@ -180,4 +180,48 @@ struct JobStoreTasksTests {
         #expect(reset.map(\.taskID) == ["b"])
         #expect(reset.first?.message == "its results are no longer all in the store")
     }
+
+    @Test func aFailedAttemptIsClosedAndTheNextOpenedInOneStep() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a"])
+        _ = try fixture.start(id, "a")
+        let failure = TaskResult(state: .failed, reason: "exit-code", message: "exited with code 3", exitCode: 3, step: StoreFixture.cid(2), node: "did:key:z6Mkone")
+        let next = try fixture.store.retryTask(
+            job: id, task: "a", attempt: 1, failure: failure, message: "attempt 1 failed; running it again", node: nil, queued: true)
+        #expect(next == 2)
+        let task = try fixture.store.task(job: id, id: "a")
+        #expect(task.state == .running)
+        #expect(task.attempts == 2)
+        #expect(task.reason == nil)
+        #expect(task.exitCode == nil)
+        let attempts = try fixture.store.attempts(job: id, task: "a")
+        #expect(attempts.map(\.state) == ["failed", "running"])
+        #expect(attempts.first?.reason == "exit-code")
+        #expect(attempts.first?.step == StoreFixture.cid(2))
+        #expect(attempts.first?.node == "did:key:z6Mkone")
+        #expect(attempts.first?.finished != nil)
+        let events = try fixture.store.events(of: id).suffix(2)
+        #expect(events.map(\.kind) == [.attemptFailed, .taskQueued])
+        #expect(events.first?.attempt == 1)
+        #expect(events.first?.message == "attempt 1 failed; running it again")
+        #expect(events.last?.attempt == 2)
+        // A stale report (attempt 1 again) changes nothing; the new attempt then ends the task.
+        #expect(try fixture.store.retryTask(job: id, task: "a", attempt: 1, failure: failure, message: "again", node: nil) == nil)
+        #expect(try fixture.store.attempts(job: id, task: "a").count == 2)
+        try fixture.store.finishTask(job: id, task: "a", attempt: 2, result: TaskResult(state: .succeeded, step: StoreFixture.cid(3)))
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["failed", "succeeded"])
+        #expect(try fixture.store.retryTask(job: id, task: "a", attempt: 2, failure: failure, message: "late", node: nil) == nil)
+        #expect(try fixture.store.task(job: id, id: "a").state == .succeeded)
+    }
+
+    @Test func onlyAFailureIsRetried() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a"])
+        _ = try fixture.start(id, "a")
+        #expect {
+            try fixture.store.retryTask(
+                job: id, task: "a", attempt: 1, failure: TaskResult(state: .cancelled, reason: "cancelled"), message: "", node: nil)
+        } throws: { ($0 as? JobStoreError)?.code == .invalidTransition }
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["running"])
+    }
 }

@@ -105,6 +105,84 @@ struct JobCoordinatorTests {
         #expect(try fixture.store.task(job: id, id: "d").reason == "not-started")
     }
 
+    static let retried = """
+        version: 1
+        name: retried
+        tasks:
+          - {id: a, run: [a], outputs: [o], retries: 2}
+          - {id: b, run: [b], inputs: {x: {from: a.o}}, outputs: [o]}
+        """
+
+    @Test func aFailedStepRunsAgainWithinItsRetries() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.retried)
+        // a fails on its first attempt only.
+        let dispatcher = ScriptedDispatcher { $0.taskID == "a" && $0.attempt == 1 ? fail($0) : succeed($0) }
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .succeeded)
+        #expect(dispatcher.snapshot.started == ["a", "a", "b"])
+        let a = try fixture.store.task(job: id, id: "a")
+        #expect(a.state == .succeeded)
+        #expect(a.attempts == 2)
+        #expect(a.reason == nil)
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["failed", "succeeded"])
+        #expect(try fixture.store.attempts(job: id, task: "a").first?.reason == "exit-code")
+        let retry = try #require(try fixture.store.events(of: id).first { $0.kind == .attemptFailed })
+        #expect(retry.attempt == 1)
+        #expect(retry.message == "attempt 1 failed (exit-code: exited with code 3); running it again (retry 1 of 2)")
+    }
+
+    @Test func aStepThatKeepsFailingFailsOnceItsRetriesAreSpent() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.retried)
+        let dispatcher = ScriptedDispatcher { $0.taskID == "a" ? fail($0) : succeed($0) }
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .failed)
+        #expect(job.reason == "task 'a' failed: exited with code 3")
+        #expect(dispatcher.snapshot.started == ["a", "a", "a"])
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["failed", "failed", "failed"])
+        #expect(try fixture.store.task(job: id, id: "a").attempts == 3)
+        #expect(try fixture.store.task(job: id, id: "a").exitCode == 3)
+        #expect(try fixture.store.task(job: id, id: "b").state == .skipped)
+        #expect(try fixture.store.events(of: id).filter { $0.kind == .attemptFailed }.count == 2)
+    }
+
+    @Test(arguments: ["queue-timeout", "no-matching-node", "cancelled", "lost", nil] as [String?])
+    func aFailureNotWorthRetryingIsNotRetried(reason: String?) async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.retried)
+        let dispatcher = ScriptedDispatcher { assignment in
+            guard assignment.taskID == "a" else { return succeed(assignment) }
+            var outcome = fail(assignment)
+            outcome.reason = reason
+            return outcome
+        }
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .failed)
+        #expect(dispatcher.snapshot.started == ["a"])
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["failed"])
+    }
+
+    @Test func aResumedDriveCountsTheRetriesAlreadySpent() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job(Self.retried)
+        // A first drive that died after a's second failure was followed by a third attempt.
+        try fixture.store.setJobState(id, to: .running)
+        try fixture.store.markReady(job: id, task: "a")
+        try fixture.store.startAttempt(job: id, task: "a", node: nil)
+        let failure = TaskResult(state: .failed, reason: "exit-code", message: "exited with code 3", exitCode: 3)
+        for attempt in 1...2 {
+            _ = try fixture.store.retryTask(job: id, task: "a", attempt: attempt, failure: failure, message: "again", node: nil)
+        }
+        // The third attempt reports a failure too: no retry is left.
+        let dispatcher = ScriptedDispatcher(reattach: { fail($0) })
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .failed)
+        #expect(dispatcher.snapshot.reattached == ["a"])
+        #expect(dispatcher.snapshot.started.isEmpty)
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["failed", "failed", "failed"])
+    }
+
     @Test func aResumedDriveKeepsWhatWasDoneAndRerunsALostStep() async throws {
         let fixture = try CoordinatorFixture()
         let id = try fixture.job(diamondYAML)

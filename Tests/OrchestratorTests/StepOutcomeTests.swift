@@ -41,4 +41,15 @@ struct StepOutcomeTests {
             "missing-output", "unsafe-output", "error", "cancelled", "dependency-failed", "not-started",
         ])
     }
+
+    @Test func whatTheStepDidIsWorthRetryingAndSkipsOrPlacementFailuresAreNot() {
+        let retried = StepFailure.allCases.filter { StepFailure.isRetryable(reason: $0.rawValue) }.map(\.rawValue)
+        #expect(retried == [
+            "exit-code", "signaled", "timeout", "memory", "pids", "output-too-large", "cpu-time", "launch-failed",
+            "missing-output", "unsafe-output", "error",
+        ])
+        for reason in ["lost", "queue-timeout", "no-matching-node", "too-large", "private-input-unavailable", "", nil] as [String?] {
+            #expect(!StepFailure.isRetryable(reason: reason), "\(reason ?? "nil")")
+        }
+    }
 }

@@ -121,6 +121,37 @@ import Testing
         }
     }
 
+    @Test func aFailedStepIsRetriedOnAnotherNodeWithinItsRetries() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(69).cid
+            let holder = FakeWorker(pool: pool)
+            let other = FakeWorker(pool: pool)
+            try await holder.join(slots: 1, pins: [PinReport(cid: data.string, size: 1 << 20)])
+            try await other.join(slots: 1)
+            let job = try await pool.submitJob(oneTaskSpec(input: data, extra: "    retries: 1"))
+            let first = try await holder.claimOne()
+            #expect(first.step.attempt == 1)
+            #expect(try await holder.report(first, holder.failed(first)).status == 200)
+            // The retry avoids the node it failed on, although that node holds the input.
+            let second = try await other.claimOne()
+            #expect(second.step.attempt == 2)
+            #expect(second.step.recipeCID == first.step.recipeCID)
+            #expect(try keptDemand(pool, second.execution)?.failedOn == [holder.node])
+            #expect(try await other.report(second).status == 200)
+            let end = try await pool.waitForEnd(job)
+            #expect(end.state == "succeeded")
+            #expect(end.tasks.first?.attempts == 2)
+            #expect(end.tasks.first?.node == other.node)
+            let attempts = try pool.requester.store.attempts(job: job, task: "a")
+            #expect(attempts.map(\.state) == ["failed", "succeeded"])
+            #expect(attempts.map(\.node) == [holder.node, other.node])
+            let events = try await pool.events(job)
+            let failed = try #require(events.first { $0.kind == "attempt.failed" })
+            #expect(failed.message == "attempt 1 failed (exit-code: exited with code 3); running it again (retry 1 of 1)")
+            #expect(!events.contains { $0.kind == "task.failed" })
+        }
+    }
+
     @Test func aReportSentTwiceIsRecordedOnce() async throws {
         try await TestPool.with { pool in
             let data = testBlock(63).cid

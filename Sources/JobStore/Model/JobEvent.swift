@@ -25,6 +25,9 @@ public struct JobEvent: Sendable, Hashable, Codable {
         case taskReset = "task.reset"
         /// An attempt whose process stopped before reporting.
         case attemptLost = "attempt.lost"
+        /// An attempt failed and the task runs again, within its `retries` (the message says how
+        /// it failed and which retry follows).
+        case attemptFailed = "attempt.failed"
         /// The pool placed a task's attempt on a node (the message gives the scheduler's reason).
         case taskPlaced = "task.placed"
         /// The pool keeps a task's attempt waiting (the message gives the scheduler's reason).

@@ -14,9 +14,11 @@ import Provenance
 /// dispatcher's ``StepDispatcher/reattach(_:)`` (or run again as a new attempt), the rest runs.
 ///
 /// Rules (see ``JobStateMachine``): up to ``concurrency`` steps run at once, in graph order; a
-/// failed task's dependants are skipped (`dependency-failed`); without `keepGoing` the first
-/// failure stops new starts while running steps finish; cancelling the calling task cancels
-/// running steps and marks what did not start as cancelled.
+/// step that fails in a way worth retrying (``StepFailure/isRetryable(reason:)``) runs again as a
+/// new attempt, up to the task's `retries` times; a failed task's dependants are skipped
+/// (`dependency-failed`); without `keepGoing` the first failure stops new starts while running
+/// steps finish; cancelling the calling task cancels running steps and marks what did not start
+/// as cancelled.
 ///
 /// ```swift
 /// let coordinator = JobCoordinator(store: store, dispatcher: LocalDispatcher(executor: executor),
@@ -75,6 +77,8 @@ struct Drive {
     let builder: AssignmentBuilder
     var machine: JobStateMachine
     var records: [String: TaskRecord]
+    /// Each task's `retries`: how many failed attempts may be followed by another.
+    let retries: [String: Int]
     var lastEvent: Int64 = 0
 
     var store: JobStore { coordinator.store }
@@ -103,6 +107,7 @@ struct Drive {
             throw OrchestratorError(.invalidJob, "run \(id) has no stored task '\(missing)'")
         }
         records = stored
+        retries = Dictionary(spec.tasks.map { ($0.id, $0.retries) }, uniquingKeysWith: { first, _ in first })
         builder = AssignmentBuilder(job: job, spec: spec, index: coordinator.index)
         // The observer hears about this drive only, not what earlier drives logged.
         if coordinator.observer != nil { lastEvent = try coordinator.store.events(of: id).last?.sequence ?? 0 }
@@ -138,6 +143,11 @@ struct Drive {
                     var assignment = finished.assignment
                     assignment.attempt = attempt
                     dispatch(assignment, in: &group)
+                    inFlight += 1
+                    continue
+                }
+                if let again = try retry(finished) {
+                    dispatch(again, in: &group)
                     inFlight += 1
                     continue
                 }
@@ -248,6 +258,34 @@ struct Drive {
                 state: .failed, reason: StepFailure.internalError.rawValue, message: error.message, recipe: recipe))
             return nil
         }
+    }
+
+    /// The next attempt of a task whose attempt just failed, when the failure is worth retrying
+    /// and the task's `retries` allow one more; `nil` leaves the outcome to ``record(_:)``.
+    ///
+    /// The failed attempt is closed and the next one opened in one store transaction
+    /// (``JobStore/JobStore/retryTask(job:task:attempt:failure:message:node:queued:)``), so a
+    /// drive that stops in between resumes either the failed report or the new attempt.
+    mutating func retry(_ finished: Finished) throws -> StepAssignment? {
+        guard case .success(let reported?) = finished.result, reported.taskID == finished.task,
+              reported.status == .failed, StepFailure.isRetryable(reason: reported.reason),
+              !machine.isCancelled, !Task.isCancelled
+        else { return nil }
+        let limit = retries[finished.task] ?? 0
+        guard limit > 0 else { return nil }
+        let failed = try store.attempts(job: job.id, task: finished.task).filter { $0.state == TaskState.failed.rawValue }
+        let retry = failed.count + 1
+        guard retry <= limit else { return nil }
+        let how = [reported.reason, reported.message].compactMap { $0 }.joined(separator: ": ")
+        let message = "attempt \(reported.attempt) failed (\(how)); running it again (retry \(retry) of \(limit))"
+        guard let attempt = try store.retryTask(
+            job: job.id, task: finished.task, attempt: reported.attempt, failure: reported.taskResult, message: message,
+            node: coordinator.node, queued: coordinator.dispatcher.queuesSteps)
+        else { return nil }
+        records[finished.task]?.attempts = attempt
+        var assignment = finished.assignment
+        assignment.attempt = attempt
+        return assignment
     }
 
     /// Records a finished child's outcome.

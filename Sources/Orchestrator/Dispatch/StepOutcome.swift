@@ -127,3 +127,21 @@ public enum StepFailure: String, Sendable, Hashable, Codable, CaseIterable {
     /// The run stopped after a failure before this task started (the task was skipped).
     case notStarted = "not-started"
 }
+
+extension StepFailure {
+    /// Whether a step that failed for `reason` may succeed when run again, so a task's
+    /// `retries` apply: what the command did (exit code, signal, a limit, its outputs) and a
+    /// failure to stage or store (`error`). Not: a cancellation, a skip, or a pool's placement
+    /// failure (`queue-timeout`, `no-matching-node`, …, which are not step failures; a lost node
+    /// is retried by the pool itself).
+    public static func isRetryable(reason: String?) -> Bool {
+        guard let reason, let failure = StepFailure(rawValue: reason) else { return false }
+        switch failure {
+        case .exitCode, .signaled, .timeout, .memory, .pids, .outputTooLarge, .cpuTime, .launchFailed, .missingOutput,
+             .unsafeOutput, .internalError:
+            return true
+        case .cancelled, .dependencyFailed, .notStarted:
+            return false
+        }
+    }
+}

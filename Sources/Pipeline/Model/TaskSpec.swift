@@ -29,7 +29,10 @@ public struct TaskSpec: Sendable, Hashable {
     public var cache: Bool
     /// Environment variables; values may hold placeholders.
     public var env: [String: String]
-    /// How many times a failed run is retried elsewhere (default 0).
+    /// How many times a failed run is run again (default 0): after a failure of the step itself
+    /// (exit code, a limit, its outputs; not a skip or cancellation), as a new attempt, on another
+    /// node when the pool has one. A pool also re-runs a step whose node was lost, up to this
+    /// number (its configured default, 2, when this is 0).
     public var retries: Int
     /// Node label rules that a worker must satisfy (`region=eu`, `gpu exists`).
     public var constraints: [LabelConstraint]

@@ -33,7 +33,7 @@ struct DemandBuilder: Sendable {
     ///
     /// A first attempt has no earlier executions (every later attempt of a task is a new
     /// execution with a higher number), so only later ones read the task's history for the nodes
-    /// that lost it.
+    /// that lost it or where it failed (a retry runs elsewhere when it can).
     func demand(for execution: ExecutionRecord, assignment: StepAssignment) throws -> TaskDemand {
         let entry = try catalog.entry(execution.jobID)
         guard let task = entry.spec.task(execution.taskID) else {
@@ -47,7 +47,12 @@ struct DemandBuilder: Sendable {
         var failedOn = Set<String>()
         if execution.attempt > 1 {
             for earlier in try store.executions(job: execution.jobID, task: execution.taskID) where earlier.id != execution.id {
-                if earlier.state == .lost, let node = earlier.node { failedOn.insert(node) }
+                guard let node = earlier.node else { continue }
+                switch PoolDispatcher.ending(of: earlier) {
+                case .lost: failedOn.insert(node)
+                case .reported(let outcome) where outcome.status == .failed: failedOn.insert(node)
+                default: break
+                }
             }
         }
         var upstream = Set<String>()

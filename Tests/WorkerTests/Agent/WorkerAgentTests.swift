@@ -379,7 +379,8 @@ import UnixFS
                 }
                 #expect(try await peer.block(open) == Array("shared".utf8))
                 // The agent's own ticket, as the fake requester signed it, works too.
-                #expect(try await client.authorized(by: try #require(agent.session.peerTicket)).block(open) == Array("shared".utf8))
+                let own = try #require(agent.session.peerTicket)
+                #expect(try await client.authorized(by: own).block(open) == Array("shared".utf8))
                 for cid in [secret, file] {
                     let withheld = await #expect(throws: PoolClientError.self) { try await peer.block(cid) }
                     #expect(withheld?.code == .notFound)

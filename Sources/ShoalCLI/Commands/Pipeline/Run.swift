@@ -89,7 +89,10 @@ extension Shoal {
         static func summary(_ report: RunReport) -> String {
             let ran = report.tasks.filter { $0.state == .succeeded }.count
             let cached = report.tasks.filter(\.cached).count
-            var lines = ["run \(report.run) \(report.state.rawValue): \(report.tasks.count) tasks, \(ran) ran, \(cached) cached"]
+            let failed = report.tasks.filter { $0.state == .failed }.count
+            let count = report.tasks.count
+            var lines = ["run \(report.run) \(report.state.rawValue): \(count) task\(count == 1 ? "" : "s"), \(ran) ran, \(cached) cached"]
+            if failed > 0 { lines[0] += ", \(failed) failed" }
             if let reason = report.reason, !report.succeeded { lines[0] += " (\(reason))" }
             let width = report.tasks.map(\.id.count).max() ?? 0
             for task in report.tasks {
