@@ -125,6 +125,9 @@ struct StepExecutorTests {
             ["sh", "-c", "sleep 30"], limits: ["timeoutMs": .int(300), "network": .string("none")]))
         #expect(outcome.status == .failed)
         #expect(outcome.reason == "timeout")
+        // In words a person reads (`300ms`, or whole seconds on a loaded machine), not `0.30312 seconds`.
+        let message = try #require(outcome.message)
+        #expect(message.wholeMatch(of: /ran past its time limit \(stopped after [0-9]+(ms|s)\)/) != nil, "\(message)")
         let step = try world.step(try #require(outcome.step))
         #expect(step.reason == "timeout")
     }

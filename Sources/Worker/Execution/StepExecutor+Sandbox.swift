@@ -2,6 +2,7 @@ import Foundation
 import IPLD
 import Orchestrator
 import Sandbox
+import Units
 
 extension StepExecutor {
     /// The sandbox spec of an attempt: staged tool and inputs, output folders in the scratch
@@ -66,8 +67,8 @@ extension StepExecutor {
             }
         case .signaled:
             return Judgement(failure: .signaled, message: "killed by signal \(result.signal.map(String.init) ?? "?")")
-        case .timeout: return Judgement(failure: .timeout, message: "ran past its time limit (\(result.wallTime))")
-        case .memory: return Judgement(failure: .memory, message: "ran out of memory (peak \(result.peakMemory) bytes)")
+        case .timeout: return Judgement(failure: .timeout, message: "ran past its time limit (stopped after \(HumanFormat.duration(result.wallTime)))")
+        case .memory: return Judgement(failure: .memory, message: "ran out of memory (peak \(HumanFormat.bytes(UInt64(max(0, result.peakMemory)))))")
         case .pids: return Judgement(failure: .pids, message: "reached its process limit")
         case .outputTooLarge: return Judgement(failure: .outputTooLarge, message: "its outputs grew past their cap")
         case .cpuTime: return Judgement(failure: .cpuTime, message: "used up its CPU-time limit")
