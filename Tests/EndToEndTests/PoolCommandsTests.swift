@@ -216,6 +216,10 @@ struct PoolCommandsTests {
         let nodes = try shoal.run(["node", "list", "--json"]).jsonArray()
         #expect(nodes.count == 2)
         #expect(Set(nodes.compactMap { ($0["labels"] as? [String: String])?["name"] }) == ["w1", "w2"])
+        // The workers' token is not on their command lines, which every user can read.
+        let workerLines = Self.commandLines().filter { $0.contains("worker") && $0.contains("127.0.0.1:\(port + 1)") }
+        #expect(workerLines.count == 1, "\(workerLines)")
+        #expect(!workerLines.contains { $0.contains("shoal_") || $0.contains("--token") }, "\(workerLines)")
         cluster.kill(SIGTERM)
         let ended = cluster.wait()
         #expect(ended.status == 0, "\(ended)")
@@ -224,6 +228,15 @@ struct PoolCommandsTests {
         // Nothing is left listening.
         let after = try shoal.run(["node", "list", "--requester", "http://127.0.0.1:\(port)", "--token", "x"])
         #expect(after.status == 1 && after.stderr.contains("unreachable"), "\(after)")
+    }
+
+    /// Every process's command line, arguments joined by spaces.
+    static func commandLines() -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
+        return pids.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
+            return String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl to make a certificate"))

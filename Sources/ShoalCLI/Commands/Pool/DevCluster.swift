@@ -61,11 +61,14 @@ extension Shoal {
                 }
                 for index in 1...workers {
                     var arguments = [
-                        "worker", "--requester", url, "--token", workerToken, "--listen", "127.0.0.1:\(basePort + index)",
+                        "worker", "--requester", url, "--listen", "127.0.0.1:\(basePort + index)",
                         "--label", "name=w\(index)", "--slots", String(slots),
                     ]
                     if insecure { arguments.append("--insecure-no-sandbox") }
-                    try children.start("w\(index)", arguments, home: root + "/worker-\(index)", log: root + "/worker-\(index).log")
+                    // The token goes in the environment: a command line is readable by every user (ps).
+                    try children.start(
+                        "w\(index)", arguments, home: root + "/worker-\(index)", log: root + "/worker-\(index).log",
+                        environment: ["SHOAL_TOKEN": workerToken])
                 }
                 try await Self.waitForWorkers(workers, url: url, token: admin, children: children)
                 let written = RequesterSettings(requester: url, token: admin)
