@@ -83,6 +83,59 @@ struct PoolCommandsTests {
         #expect(verified.stdout.contains("verdict: verified"))
     }
 
+    @Test func aPoolResultIsRunAgainHereAndReproducesOrSaysWhatItLacks() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        try pool.folder.write("corpus.txt", text: "a\nb\nc\n")
+        var corpus = ""
+        try pool.addWorker("w1") { corpus = try $0.run(["add", "-Q", pool.folder.file("corpus.txt")]).line }
+        let deterministic = try Self.writeSpec(pool, input: corpus)
+        let submitted = try pool.client.run(["job", "submit", deterministic, "--wait", "--json"])
+        #expect(submitted.succeeded, "\(submitted)")
+        let final = try #require(try submitted.json()["final"] as? [String: Any])
+        let task = try #require((final["tasks"] as? [[String: Any]])?.first)
+        let output = try #require((task["outputs"] as? [String: String])?["out"])
+
+        // The corpus lives on w1 only, and the requester does not pull datasets for an audit.
+        let lacking = try pool.client.run(["verify", output, "--requester", pool.url, "--rerun"])
+        #expect(lacking.status == 1, "\(lacking)")
+        #expect(lacking.stdout.contains("verdict: verified"), "\(lacking)")
+        #expect(lacking.stdout.contains("input 'corpus' (\(corpus)) is not whole here"), "\(lacking)")
+        #expect(lacking.stdout.contains("must be added or fetched here"), "\(lacking)")
+
+        // An auditor with the dataset but not the tool: the step runs on the auditor's machine (the
+        // tool fetched through the requester) and gives the recorded output again; the audit's
+        // pins are released after.
+        var auditor = try ShoalProcess(home: pool.folder.file("auditor"))
+        auditor.environment = pool.client.environment
+        #expect(try auditor.run(["add", "-Q", pool.folder.file("corpus.txt")]).line == corpus)
+        let pinned = try Set(auditor.run(["pin", "ls", "--json"]).jsonArray().compactMap { $0["cid"] as? String })
+        #expect(pinned == [corpus])
+        let blocksBefore = try #require(try auditor.run(["repo", "stat", "--json"]).json()["blocks"] as? Int)
+        let rerun = try auditor.run(["verify", output, "--requester", pool.url, "--rerun", "--json"])
+        #expect(rerun.succeeded, "\(rerun)")
+        let document = try rerun.json()
+        #expect(document["passed"] as? Bool == true)
+        let reruns = try #require(document["reruns"] as? [[String: Any]])
+        #expect(reruns.map { $0["task"] as? String } == ["count"])
+        #expect(reruns.first?["reproduced"] as? Bool == true, "\(reruns)")
+        let after = try Set(auditor.run(["pin", "ls", "--json"]).jsonArray().compactMap { $0["cid"] as? String })
+        #expect(after == pinned)
+        // The tool's blocks came (verified) through the requester; they stay until gc.
+        let blocksAfter = try #require(try auditor.run(["repo", "stat", "--json"]).json()["blocks"] as? Int)
+        #expect(blocksAfter > blocksBefore)
+
+        // A step that does not reproduce fails the audit, naming the output that differs.
+        let noisy = try Self.writeSpec(pool, input: corpus, script: "cat /proc/sys/kernel/random/uuid > /outputs/out/id\n")
+        let second = try pool.client.run(["job", "submit", noisy, "--wait", "--json"])
+        #expect(second.succeeded, "\(second)")
+        let noisyTask = try #require(((try second.json()["final"] as? [String: Any])?["tasks"] as? [[String: Any]])?.first)
+        let noisyOutput = try #require((noisyTask["outputs"] as? [String: String])?["out"])
+        let differs = try auditor.run(["verify", noisyOutput, "--requester", pool.url, "--rerun"])
+        #expect(differs.status == 1, "\(differs)")
+        #expect(differs.stdout.contains("differs: out: recorded \(noisyOutput)"), "\(differs)")
+    }
+
     @Test func aFailingJobExitsNonZeroNamingTheTaskAndItsStderr() throws {
         let pool = try LocalPool()
         defer { pool.stop() }

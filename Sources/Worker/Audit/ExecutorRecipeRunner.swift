@@ -26,6 +26,12 @@ public struct ExecutorRecipeRunner: RecipeRunner {
         } catch {
             throw WorkerError(.notFound, "the step \(recorded) that ran recipe \(key) cannot be read: \(error)")
         }
+        return try await run(recipe, as: step)
+    }
+
+    /// Runs `recipe` afresh as `step` recorded it: the step names the outputs, their CID
+    /// version and the parents (a pool step's, read from the requester, say).
+    public func run(_ recipe: Recipe, as step: Step) async throws -> [String: CID] {
         let v0 = step.outputs.values.contains { $0.version == .v0 }
         let assignment = try StepAssignment(
             jobID: "verify", taskID: step.task, attempt: 1, recipe: recipe, outputs: step.outputs.keys.sorted(), cache: false,

@@ -4,6 +4,7 @@ import IPLD
 import JobStore
 import Orchestrator
 import Pipeline
+import PoolClient
 import Provenance
 import Sandbox
 
@@ -65,6 +66,40 @@ public struct LocalNode: Sendable {
             reruns = await Rerun.run(Rerun.candidates(in: report.graph), with: ExecutorRecipeRunner(executor: executor))
         }
         return Audit(report: report, reruns: reruns, rerunRequested: rerun)
+    }
+
+    /// What `shoal verify --requester URL` found: a pool result's lineage checked here, and with
+    /// `rerun` the outcome of running each step again on this node.
+    public struct PoolAudit: Sendable {
+        public var remote: RemoteAudit.Result
+        /// Empty unless re-run was asked for.
+        public var reruns: [Rerun.Result]
+        public var rerunRequested: Bool
+
+        /// Whether everything checked out: verified, and every re-run reproduced.
+        public var passed: Bool {
+            Audit(report: remote.report, reruns: reruns, rerunRequested: rerunRequested).passed
+        }
+    }
+
+    /// Verifies the lineage of a pool result here from blocks fetched through `client`'s
+    /// requester (``PoolClient/RemoteAudit``), trusting the pool's nodes and this node; with
+    /// `rerun`, runs each re-runnable step again in this node's sandbox (cache off, nothing
+    /// recorded), fetching the tool and inputs it lacks through the requester
+    /// (``PoolRecipeRunner``; the pins it takes for that are released at the end).
+    ///
+    /// - Throws: ``Sandbox/SandboxError`` (`featureMissing`) for `rerun` on a host that cannot
+    ///   sandbox; ``PoolClient/PoolClientError`` when the requester cannot be asked.
+    public func verify(_ cid: CID, through client: PoolClient, rerun: Bool = false, maxDepth: Int? = nil) async throws -> PoolAudit {
+        if rerun { try await Sandbox.requireFeatures() }
+        let remote = try await RemoteAudit(client: client).verify(cid, trusting: [identity.didKey], maxDepth: maxDepth)
+        guard rerun else { return PoolAudit(remote: remote, reruns: [], rerunRequested: false) }
+        let candidates = Rerun.candidates(in: remote.report.graph)
+        let executor = StepExecutor(repo: repo, index: index, identity: identity, home: home)
+        let runner = PoolRecipeRunner(executor: executor, client: client, steps: candidates)
+        let reruns = await Rerun.run(candidates, with: runner)
+        try runner.releasePins()
+        return PoolAudit(remote: remote, reruns: reruns, rerunRequested: true)
     }
 
     /// An in-toto (DSSE, signed by this node) or PROV-JSON export (`shoal provenance export`).

@@ -10,7 +10,9 @@ extension Shoal {
         static let configuration = CommandConfiguration(
             abstract: "Show where a CID came from: output → step → recipe → inputs → … down to raw data.",
             discussion: """
-                The CID may be data (an output, a dataset), a step, a recipe or an attestation. With                 --requester, the lineage is the one the pool's requester holds (the provenance its workers                 uploaded), rendered by the requester.
+                The CID may be data (an output, a dataset), a step, a recipe or an attestation. With \
+                --requester, the lineage is the one the pool's requester holds (the provenance its workers \
+                uploaded), rendered by the requester.
                 """)
 
         @Argument(help: "The CID to trace.")

@@ -17,7 +17,13 @@ extension Shoal {
                 compares the output CIDs: `reproduced`, or the outputs that differ. Exit status 0 only when \
                 everything verified (and reproduced).
 
-                With --requester, the lineage of a pool result is checked here: the requester only says                 which step, recipe and attestation blocks are on the walk; each is fetched from its gateway                 and re-hashed, and every signature is checked locally against the keys of the pool's nodes                 (and this node's). Data DAGs stay on the pool and are not re-hashed.
+                With --requester, the lineage of a pool result is checked here: the requester only says \
+                which step, recipe and attestation blocks are on the walk; each is fetched from its gateway \
+                and re-hashed, and every signature is checked locally against the keys of the pool's nodes \
+                (and this node's). Data DAGs stay on the pool and are not re-hashed. With --rerun too, each \
+                step runs again here: its tool and inputs are fetched through the requester when this node \
+                lacks them (pinned for the audit only); a dataset kept only on the pool's nodes must be \
+                added or fetched here first.
                 """)
 
         @Argument(help: "The CID to verify (data, a step, a recipe or an attestation).")
@@ -50,7 +56,6 @@ extension Shoal {
         func validate() throws {
             _ = try parsedCID()
             if let depth, depth < 0 { throw ValidationError("--depth must not be negative") }
-            if rerun && pool.requester != nil { throw ValidationError("--rerun works on this node's store; it cannot be combined with --requester") }
         }
 
         func parsedCID() throws -> CID {
@@ -68,35 +73,46 @@ extension Shoal {
             if output.json {
                 try Output.json(Document(
                     report: audit.report.document,
-                    reruns: rerun ? audit.reruns.map {
-                        .init(step: $0.stepCID.string, task: $0.task, outcome: $0.outcome.description, reproduced: $0.outcome == .reproduced)
-                    } : nil,
+                    reruns: rerun ? Self.reruns(audit.reruns) : nil,
                     passed: audit.passed))
             } else {
                 print(audit.report.text, terminator: "")
-                if rerun {
-                    if audit.reruns.isEmpty { print("rerun: no step to run again") }
-                    for result in audit.reruns { print("rerun \(result)") }
-                }
+                if rerun { Self.printReruns(audit.reruns) }
             }
             if !audit.passed { throw ExitCode.failure }
         }
 
-        /// Verifies a pool result's lineage here, from blocks fetched through the requester.
+        /// Verifies a pool result's lineage here, from blocks fetched through the requester; with
+        /// --rerun, runs its steps again here.
         func runRemote() async throws {
-            let (cid, depth) = (try parsedCID(), depth)
-            let local = try? NodeIdentity.loadOrCreate(home: home.path).didKey
-            let result = try await pool.withClient(home: home) { client in
-                try await RemoteAudit(client: client).verify(cid, trusting: local.map { [$0] } ?? [], maxDepth: depth)
+            let (cid, depth, rerun) = (try parsedCID(), depth, rerun)
+            let audit: LocalNode.PoolAudit
+            do {
+                let node = try LocalNode(home: home.path)
+                audit = try await pool.withClient(home: home) { client in
+                    try await node.verify(cid, through: client, rerun: rerun, maxDepth: depth)
+                }
+            } catch {
+                throw Output.failure(error)
             }
-            let passed = result.report.verdict == .verified
+            let result = audit.remote
             if output.json {
-                try Output.json(Document(report: result.report.document, reruns: nil, passed: passed))
+                try Output.json(Document(report: result.report.document, reruns: rerun ? Self.reruns(audit.reruns) : nil, passed: audit.passed))
             } else {
                 print(result.report.text, terminator: "")
                 print("checked here: \(result.blocks) provenance blocks, \(result.trusted.count) trusted keys (the pool's nodes and this node's); data DAGs not re-hashed")
+                if rerun { Self.printReruns(audit.reruns) }
             }
-            if !passed { throw ExitCode.failure }
+            if !audit.passed { throw ExitCode.failure }
+        }
+
+        static func reruns(_ results: [Rerun.Result]) -> [Document.Rerun] {
+            results.map { .init(step: $0.stepCID.string, task: $0.task, outcome: $0.outcome.description, reproduced: $0.outcome == .reproduced) }
+        }
+
+        static func printReruns(_ results: [Rerun.Result]) {
+            if results.isEmpty { print("rerun: no step to run again") }
+            for result in results { print("rerun \(result)") }
         }
     }
 }

@@ -1,0 +1,87 @@
+import BlockStore
+import Gateway
+import IPLD
+import PoolClient
+import Provenance
+import Synchronization
+
+/// The executor's side of `shoal verify CID --requester URL --rerun`: runs a pool step's
+/// recipe again **here**, with the tool and inputs it read.
+///
+/// The steps to re-run come from a ``PoolClient/RemoteAudit`` (each one's recipe and recorded
+/// step, fetched and checked here). Before a recipe runs, its tool and every input must be
+/// whole in this node's store: what is not is fetched through the requester's trustless
+/// gateway (`GET /ipfs/{cid}` as a CAR) with ``Gateway/BlockFetcher``, every block checked
+/// against its CID, and pinned for the audit only (``releasePins()`` unpins what this runner
+/// pinned; the blocks stay until `shoal gc`). The requester serves what was uploaded to it and
+/// the outputs of steps; a dataset that lives only on the pool's nodes (compute-to-data) is not
+/// sent to the requester for an audit, so such an input must be added or fetched here first, and
+/// the re-run says so. Private data is never served at all.
+///
+/// ```swift
+/// let runner = PoolRecipeRunner(executor: executor, client: client, steps: candidates)
+/// let results = await Rerun.run(candidates, with: runner)
+/// try runner.releasePins()
+/// ```
+public final class PoolRecipeRunner: RecipeRunner {
+    public let executor: StepExecutor
+    public let client: PoolClient
+    /// The recorded step of each recipe to re-run, by recipe CID.
+    let steps: [CID: Step]
+    /// DAGs this runner pinned, unpinned by ``releasePins()``.
+    private let pinned = Mutex<[CID]>([])
+
+    /// The name of the pins an audit holds while it runs.
+    public static let pinName = "verify --rerun"
+
+    public init(executor: StepExecutor, client: PoolClient, steps: [Rerun.Candidate]) {
+        self.executor = executor
+        self.client = client
+        self.steps = Dictionary(steps.map { ($0.recipeCID, $0.step) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func run(_ recipe: Recipe, key: CID) async throws -> [String: CID] {
+        guard let step = steps[key] else {
+            throw WorkerError(.notFound, "recipe \(key) is not one of the steps this audit re-runs")
+        }
+        if let tool = recipe.tool { try await makeWhole(tool, what: "the tool") }
+        for (name, cid) in recipe.inputs.sorted(by: { $0.key < $1.key }) {
+            try await makeWhole(cid, what: "input '\(name)'")
+        }
+        return try await ExecutorRecipeRunner(executor: executor).run(recipe, as: step)
+    }
+
+    /// Unpins every DAG this runner pinned for the audit (gc may then reclaim its blocks).
+    public func releasePins() throws {
+        let cids = pinned.withLock { cids in
+            defer { cids.removeAll() }
+            return cids
+        }
+        for cid in cids { _ = try executor.repo.unpin(cid) }
+    }
+
+    /// Makes the DAG under `cid` whole in the store: kept as it is when a recursive pin holds it
+    /// already, otherwise fetched (only the blocks missing) from the requester and pinned.
+    func makeWhole(_ cid: CID, what: String) async throws {
+        let repo = executor.repo
+        let status = try repo.pinStatus(cid)
+        switch status {
+        case .indirect: return
+        case .pinned(let pin) where pin.mode == .recursive: return
+        case .pinned, .notPinned: break
+        }
+        let pinIt: Bool
+        if case .notPinned = status { pinIt = true } else { pinIt = false }  // keep someone's direct pin as it is
+        let requester = GatewayProvider(url: client.configuration.url, token: client.configuration.token, name: "requester")
+        do {
+            _ = try await BlockFetcher(repo: repo, client: client.blocks)
+                .fetch(cid, from: [requester], pin: pinIt, pinName: Self.pinName)
+        } catch {
+            throw WorkerError(.notFound, """
+                \(what) (\(cid)) is not whole here, and the requester did not supply it (\(error)); a dataset \
+                kept only on the pool's nodes must be added or fetched here to re-run the steps that read it
+                """)
+        }
+        if pinIt { pinned.withLock { $0.append(cid) } }
+    }
+}
