@@ -251,6 +251,8 @@ public struct PoolClient: Sendable {
             }
         }
         if let error = error as? NIOSSLError { return "TLS: \(error)" }
+        // `connection refused`, not NIO's `connection reset (error set): Connection refused (errno: 111)`.
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
         return "\(error)"
     }
 

@@ -103,6 +103,7 @@ import Testing
         #expect(error?.code == .unreachable)
         #expect(error?.isTransient == true)
         #expect(error?.route == "GET /healthz")
+        #expect(error?.message.hasSuffix(": connection refused") == true, "\(error.map { "\($0)" } ?? "")")
     }
 
     @Test func anAnswerThatIsNotTheContractsShapeIsABadResponse() async throws {
