@@ -147,6 +147,27 @@ struct JobCoordinatorTests {
         #expect(try fixture.store.events(of: id).filter { $0.kind == .attemptFailed }.count == 2)
     }
 
+    @Test func noRetryStartsOnceAnotherTaskHasFailedTheJob() async throws {
+        let fixture = try CoordinatorFixture()
+        let id = try fixture.job("""
+            version: 1
+            name: two
+            tasks:
+              - {id: a, run: [a], outputs: [o], retries: 2}
+              - {id: c, run: [c], outputs: [o]}
+            """)
+        // c fails for good (recorded) while a's first attempt runs; a then fails too.
+        let store = fixture.store
+        let dispatcher = ScriptedDispatcher(watching: { assignment, _ in
+            if assignment.taskID == "a" { await eventually { (try? store.task(job: id, id: "c").state) == .failed } }
+            return fail(assignment)
+        })
+        let job = try await JobCoordinator(store: fixture.store, dispatcher: dispatcher, concurrency: 2).run(job: id)
+        #expect(job.state == .failed)
+        #expect(dispatcher.snapshot.started.filter { $0 == "a" }.count == 1)
+        #expect(try fixture.store.attempts(job: id, task: "a").map(\.state) == ["failed"])
+    }
+
     @Test(arguments: ["queue-timeout", "no-matching-node", "cancelled", "lost", nil] as [String?])
     func aFailureNotWorthRetryingIsNotRetried(reason: String?) async throws {
         let fixture = try CoordinatorFixture()

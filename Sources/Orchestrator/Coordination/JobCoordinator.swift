@@ -269,7 +269,7 @@ struct Drive {
     mutating func retry(_ finished: Finished) throws -> StepAssignment? {
         guard case .success(let reported?) = finished.result, reported.taskID == finished.task,
               reported.status == .failed, StepFailure.isRetryable(reason: reported.reason),
-              !machine.isCancelled, !Task.isCancelled
+              !machine.isStopping, !Task.isCancelled  // a job already failing (without keepGoing) starts nothing more
         else { return nil }
         let limit = retries[finished.task] ?? 0
         guard limit > 0 else { return nil }
