@@ -103,12 +103,7 @@ extension JobStore {
             let record = try Self.task(db, job: job, id: task)
             guard record.state == .running, record.attempts == attempt else { return nil }
             let now = Date().timeIntervalSince1970
-            try db.executeCached(
-                sql: """
-                    UPDATE attempt SET state = 'failed', reason = ?, step = ?, node = COALESCE(?, node), finished = ?
-                    WHERE job_id = ? AND task_id = ? AND number = ?
-                    """,
-                arguments: [failure.reason, failure.step?.string, failure.node, now, job, task, attempt])
+            try Self.closeAttempt(db, job: job, task: task, number: attempt, as: failure, at: now)
             try Self.appendEvent(db, job: job, kind: .attemptFailed, task: task, attempt: attempt, message: message)
             return try Self.insertAttempt(db, job: job, task: task, number: attempt + 1, node: node, queued: queued, at: now)
         }
@@ -144,12 +139,7 @@ extension JobStore {
                     result.recipe?.string, result.step?.string, Self.json(result.outputs), result.stdout?.string,
                     result.stderr?.string, result.original?.string, result.node, result.outputBytes, now, job, task,
                 ])
-            try db.executeCached(
-                sql: """
-                    UPDATE attempt SET state = ?, reason = ?, step = ?, node = COALESCE(?, node), finished = ?
-                    WHERE job_id = ? AND task_id = ? AND number = ?
-                    """,
-                arguments: [result.state.rawValue, result.reason, result.step?.string, result.node, now, job, task, attempt])
+            try Self.closeAttempt(db, job: job, task: task, number: attempt, as: result, at: now)
             try Self.appendEvent(
                 db, job: job, kind: .task(result.state), task: task, attempt: attempt,
                 message: result.message ?? result.reason)
@@ -236,6 +226,16 @@ extension JobStore {
                 message: "attempt \(record.attempts) stopped without reporting")
         }
         return try insertAttempt(db, job: job, task: task, number: record.attempts + 1, node: node, queued: queued, at: now)
+    }
+
+    /// Records how attempt `number` ended: its state, reason, step and node.
+    static func closeAttempt(_ db: Database, job: String, task: String, number: Int, as result: TaskResult, at now: TimeInterval) throws {
+        try db.executeCached(
+            sql: """
+                UPDATE attempt SET state = ?, reason = ?, step = ?, node = COALESCE(?, node), finished = ?
+                WHERE job_id = ? AND task_id = ? AND number = ?
+                """,
+            arguments: [result.state.rawValue, result.reason, result.step?.string, result.node, now, job, task, number])
     }
 
     /// Makes attempt `number` the task's open attempt and logs `task.queued` or `task.running`.
