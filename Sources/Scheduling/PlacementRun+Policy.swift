@@ -90,7 +90,7 @@ extension PlacementRun {
                 let others = suitable.count > 1 ? ", and \(Self.count(suitable.count - 1, "other holder")) unavailable" : ""
                 waitingFor = "holder \(nodes[Int(holder)].id) \(availability(of: holder))\(others)"
             } else {
-                waitingFor = "no suitable node holds all \(Self.count(inputs.count, "input"))"
+                waitingFor = inputs.count == 1 ? "no suitable node holds its input" : "no suitable node holds all \(inputs.count) inputs"
             }
             let timeout = task.queueTimeout.secondsValue
             if elapsed >= timeout {

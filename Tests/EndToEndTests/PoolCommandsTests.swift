@@ -147,6 +147,7 @@ struct PoolCommandsTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("task 'count' failed"), "\(result)")
         #expect(result.stderr.contains("| no such column"), "\(result)")
+        #expect(result.stderr.contains("(full logs: shoal job logs "), "\(result)")
         let invalid = try pool.client.run(["job", "submit", pool.folder.file("nope.yaml")])
         #expect(invalid.status == 1)
         #expect(!invalid.stderr.contains("Fatal"))

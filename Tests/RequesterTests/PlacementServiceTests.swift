@@ -124,6 +124,7 @@ import Testing
             let end = try await pool.waitForEnd(job)
             #expect(end.state == "failed")
             #expect(end.tasks.first?.reason == "no-matching-node", "\(end.tasks)")
+            #expect(end.tasks.first?.message == "no node matches constraints region=eu (0 of 1 node)", "\(end.tasks)")
         }
     }
 

@@ -58,6 +58,8 @@ import Testing
         let failed = F.decide(task, on: nodes, now: F.now.addingTimeInterval(30))
         #expect(failed.action == .fail(.queueTimeout))
         #expect(failed.reason == "failed: queue timeout of 1m passed; no suitable node holds all 2 inputs (required locality)")
+        let one = try F.task("t", inputs: ["c"], locality: .required, waited: 30, queueTimeout: .seconds(60))
+        #expect(F.decide(one, on: nodes).reason == "waiting: no suitable node holds its input (required locality), 30s of 1m queue timeout")
     }
 
     @Test func requiredWithoutInputsRunsAnywhere() throws {

@@ -187,7 +187,9 @@ final class PlacementService: Service, Sendable {
                     events.append((execution.jobID, .taskWaiting, execution.taskID, execution.attempt, decision.reason))
                 }
             case .fail(let cause):
-                fail(execution, reason: Self.word(cause), message: decision.reason)
+                // The task's message says why it failed; the reason word already says it failed.
+                let why = decision.reason.hasPrefix("failed: ") ? String(decision.reason.dropFirst("failed: ".count)) : decision.reason
+                fail(execution, reason: Self.word(cause), message: why)
             }
         }
         let placed = try store.placeExecutions(placements, at: now)

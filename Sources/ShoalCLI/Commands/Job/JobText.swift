@@ -43,7 +43,8 @@ enum JobText {
             if let tail = task.stderrTail, !tail.isEmpty {
                 for line in tail.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("  | \(line)") }
             }
-            lines.append("  (full logs: shoal job logs \(job.id) \(task.id) --stderr)")
+            // A task that never reached a node (it could not be placed) has no logs.
+            if task.node != nil { lines.append("  (full logs: shoal job logs \(job.id) \(task.id) --stderr)") }
         }
         return lines
     }
