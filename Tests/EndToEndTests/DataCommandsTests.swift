@@ -1,5 +1,6 @@
 import Foundation
 import ShoalTesting
+import Spawning
 import Testing
 
 /// `shoal add/cat/get/ls/pin/gc/repo/dag/car` as a user runs them: real processes, a fresh
@@ -29,6 +30,30 @@ import Testing
         let cat = try shoal("cat", "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4")
         #expect(cat.stdout == "hello world\n")
         #expect(try shoal("cat", "--offset", "6", "--length", "3", "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o").stdout == "wor")
+    }
+
+    @Test func outputIntoAReaderThatWentAwayEndsQuietlyBySIGPIPE() throws {
+        try dir.mkdir("many")
+        for n in 0..<3 { try dir.write("many/file-\(n).txt", text: "\(n)") }
+        let cid = try shoal("add", "-r", "-Q", "many").line
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        close(ends[0])  // `| head -c 0`: the reader is gone before the first byte
+        let binary = try ShoalProcess(home: home).binary
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHOAL_HOME"] = home
+        // With SIGPIPE ignored, as it is once NIO runs in the process (any command that talks to
+        // a requester): the write then fails with EPIPE instead of killing the process, and
+        // Foundation's FileHandle.write trapped on it with a crash report.
+        let process = try SpawnedProcess(SpawnRequest(
+            executable: "/bin/sh", arguments: ["sh", "-c", #"trap '' PIPE; exec "$0" ls --json "$1""#, binary, cid],
+            environment: environment.map { "\($0.key)=\($0.value)" }, standardOutput: .descriptor(ends[1]),
+            standardError: .file(dir.file("ls.err"), appending: false)))
+        close(ends[1])
+        let status = process.wait()
+        let stderr = try String(contentsOfFile: dir.file("ls.err"), encoding: .utf8)
+        #expect(status == 128 + SIGPIPE, "\(stderr)")
+        #expect(stderr.isEmpty, "\(stderr)")
     }
 
     @Test func addFromStandardInputAndOnlyHashStoresNothing() throws {

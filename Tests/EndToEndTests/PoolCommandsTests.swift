@@ -282,6 +282,16 @@ struct PoolCommandsTests {
         // Nothing is left listening.
         let after = try shoal.run(["node", "list", "--requester", "http://127.0.0.1:\(port)", "--token", "x"])
         #expect(after.status == 1 && after.stderr.contains("unreachable"), "\(after)")
+
+        // Started again on the same homes: the first start's worker token is revoked, not piled up.
+        let again = try shoal.start(["dev-cluster", "--workers", "1", "--base-port", String(port), "--folder", folder.file("nodes")])
+        defer { if again.isRunning { again.kill(SIGKILL) } }
+        _ = try waitForFile(folder.file("home/config.json"), process: again, seconds: 120)
+        let tokens = try shoal.run(["token", "list", "--json"]).jsonArray().filter { $0["note"] as? String == "dev-cluster" }
+        #expect(tokens.count == 2, "\(tokens)")
+        #expect(tokens.filter { $0["revoked"] == nil }.count == 1, "\(tokens)")
+        again.kill(SIGTERM)
+        #expect(again.wait().status == 0)
     }
 
     /// Every process's command line, arguments joined by spaces.

@@ -25,12 +25,12 @@ final class ProgressMeter {
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         let rate = Double(bytes) / elapsed
         let line = "\(label) \(HumanFormat.bytes(bytes))  \(HumanFormat.bytes(UInt64(rate)))/s"
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        Output.writeStandardError(Array(("\r\u{1B}[K" + line).utf8))
         drew = true
     }
 
     func finish() {
         guard drew else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Output.writeStandardError(Array("\r\u{1B}[K".utf8))
     }
 }

@@ -84,13 +84,13 @@ final class RunProgress: @unchecked Sendable {
         if addedBytes > 0 { parts.append("\(HumanFormat.bytes(addedBytes)) added") }
         parts.append("\(HumanFormat.bytes(UInt64(max(0, outputBytes)))) out")
         parts.append(String(format: "%.1fs", Date().timeIntervalSince(start)))
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + parts.joined(separator: " · ")).utf8))
+        Output.writeStandardError(Array(("\r\u{1B}[K" + parts.joined(separator: " · ")).utf8))
         drewStatus = true
     }
 
     private func clearStatus() {
         guard drewStatus else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Output.writeStandardError(Array("\r\u{1B}[K".utf8))
         drewStatus = false
     }
 }

@@ -57,7 +57,12 @@ extension Shoal {
                                    home: root + "/requester", log: root + "/requester.log")
                 let admin = try await Self.waitForRequester(url, home: root + "/requester", children: children)
                 let workerToken = try await PoolClient.with(.init(url: url, token: admin)) { client in
-                    try await client.createToken(role: .worker, note: "dev-cluster").token
+                    // The worker token of an earlier start of this cluster (same requester home) has
+                    // no use any more: revoked, so tokens do not pile up with each start.
+                    for old in try await client.tokens() where old.note == Self.tokenNote && old.role == .worker && old.revoked == nil {
+                        _ = try await client.revokeToken(old.id)
+                    }
+                    return try await client.createToken(role: .worker, note: Self.tokenNote).token
                 }
                 for index in 1...workers {
                     var arguments = [
@@ -91,6 +96,9 @@ extension Shoal {
             Output.note("stopped")
             if reason != "stopping" { throw ExitCode.failure }
         }
+
+        /// The note on the worker token a dev cluster creates.
+        static let tokenNote = "dev-cluster"
 
         /// Waits until the requester answers its health check and has written its admin token.
         static func waitForRequester(_ url: String, home: String, children: ChildProcesses) async throws -> String {

@@ -127,8 +127,7 @@ extension SandboxCommand {
             let process = try await Sandbox.start(spec, streamOutput: !output.json)
             let result = try await withTaskCancellationHandler {
                 for await chunk in process.output {
-                    let handle = chunk.stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
-                    handle.write(Data(chunk.bytes))
+                    if chunk.stream == .stdout { Output.write(chunk.bytes) } else { Output.writeStandardError(chunk.bytes) }
                 }
                 return try await process.result()
             } onCancel: {
