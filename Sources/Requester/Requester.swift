@@ -179,7 +179,7 @@ public final class Requester: Sendable {
         } catch {
             client.set(nil)
             try? await httpClient.shutdown()
-            throw error
+            throw ListenFailure.from(error, host: configuration.host, port: configuration.port) ?? error
         }
         client.set(nil)
         try await httpClient.shutdown()

@@ -294,6 +294,20 @@ struct PoolCommandsTests {
         #expect(again.wait().status == 0)
     }
 
+    @Test func aTakenPortIsRefusedInOneClearLine() throws {
+        let pool = try LocalPool()
+        defer { pool.stop() }
+        let address = "127.0.0.1:\(pool.port)"
+        let serve = try ShoalProcess(home: pool.folder.file("second")).run(["serve", "--listen", address])
+        #expect(serve.status == 1, "\(serve)")
+        #expect(serve.stderr.hasSuffix("error: cannot listen on \(address): address already in use\n"), "\(serve)")
+        var worker = try ShoalProcess(home: pool.folder.file("worker"))
+        worker.environment = pool.client.environment
+        let joined = try worker.run(["worker", "--listen", address])
+        #expect(joined.status == 1, "\(joined)")
+        #expect(joined.stderr.hasSuffix("error: cannot listen on \(address): address already in use\n"), "\(joined)")
+    }
+
     /// Every process's command line, arguments joined by spaces.
     static func commandLines() -> [String] {
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []

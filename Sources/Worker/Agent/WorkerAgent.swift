@@ -203,7 +203,11 @@ public final class WorkerAgent: Service {
     /// Runs the gateway and the agent until SIGTERM or SIGINT, then stops them gracefully
     /// (running steps get ``Configuration/drainTimeout``). Returns normally after a graceful stop.
     public func runUntilSignalled() async throws {
-        try await serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint]).run()
+        do {
+            try await serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint]).run()
+        } catch {
+            throw ListenFailure.from(error, host: configuration.listenHost, port: configuration.listenPort) ?? error
+        }
     }
 
     /// The gateway and the agent in one service group: the agent stops first (drain, leave),

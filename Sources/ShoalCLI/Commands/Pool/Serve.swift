@@ -57,9 +57,13 @@ extension Shoal {
             configuration.heartbeat = heartbeat
             configuration.advertisedURL = advertise
             configuration.preferredWindow = try window()
-            let requester = try Requester(configuration: configuration)
-            try await requester.runUntilSignalled { url in
-                Output.note("shoal serve: listening on \(url) (node \(requester.node)); admin token in \(requester.adminTokenPath)")
+            do {
+                let requester = try Requester(configuration: configuration)
+                try await requester.runUntilSignalled { url in
+                    Output.note("shoal serve: listening on \(url) (node \(requester.node)); admin token in \(requester.adminTokenPath)")
+                }
+            } catch {
+                throw Output.failure(error)
             }
         }
 
