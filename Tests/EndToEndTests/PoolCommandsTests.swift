@@ -294,7 +294,7 @@ struct PoolCommandsTests {
         #expect(again.wait().status == 0)
     }
 
-    @Test func aTakenPortIsRefusedInOneClearLine() throws {
+    @Test func aNodeThatCannotStartSaysWhyInOneClearLine() throws {
         let pool = try LocalPool()
         defer { pool.stop() }
         let address = "127.0.0.1:\(pool.port)"
@@ -306,6 +306,12 @@ struct PoolCommandsTests {
         let joined = try worker.run(["worker", "--listen", address])
         #expect(joined.status == 1, "\(joined)")
         #expect(joined.stderr.hasSuffix("error: cannot listen on \(address): address already in use\n"), "\(joined)")
+        // A worker whose token the requester refuses stops its gateway cleanly: no errors about
+        // its own shutdown around the one that matters.
+        let refused = try worker.run(["worker", "--listen", "127.0.0.1:0", "--token", "shoal_bogus"])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("401 unauthorized"), "\(refused)")
+        #expect(!refused.stderr.contains("HummingbirdCore"), "\(refused)")
     }
 
     /// Every process's command line, arguments joined by spaces.

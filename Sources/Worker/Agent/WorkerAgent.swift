@@ -216,7 +216,9 @@ public final class WorkerAgent: Service {
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: gatewayService()),
-                .init(service: self),
+                // An agent that fails (its join refused, say) stops the gateway gracefully:
+                // cancelling it made Hummingbird log errors about its own shutdown.
+                .init(service: self, failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: gracefulShutdownSignals,
             logger: logger)
