@@ -126,10 +126,15 @@ public struct HeartbeatResponse: Codable, Sendable, Hashable {
     /// few heartbeat intervals, so a node that can no longer heartbeat (revoked, or forgotten)
     /// loses peer access soon after.
     public var peerTicket: String?
+    /// The nodes whose credentials were revoked recently enough that a ticket of theirs may not
+    /// have expired: a node's gateway refuses their tickets from now on instead of waiting for
+    /// the expiry. Absent when there are none (and from older requesters).
+    public var revokedNodes: [String]?
 
-    public init(cancel: [String] = [], peerTicket: String? = nil) {
+    public init(cancel: [String] = [], peerTicket: String? = nil, revokedNodes: [String]? = nil) {
         self.cancel = cancel
         self.peerTicket = peerTicket
+        self.revokedNodes = revokedNodes
     }
 }
 

@@ -54,6 +54,38 @@ import Testing
         }
     }
 
+    @Test func heartbeatsNameTheRevokedNodesUntilTheirTicketsHaveExpired() async throws {
+        try await TestPool.with { pool in
+            let token = try await pool.token(.worker)
+            let revoked = FakeWorker(pool: pool)
+            let staying = FakeWorker(pool: pool)
+            try await revoked.join(token: token)
+            try await staying.join()
+            #expect(try await staying.heartbeat().revokedNodes == nil)
+            let id = String(token.split(separator: "_")[1])
+            try (try await pool.send("DELETE", PoolAPI.Path.token(id), token: pool.admin)).expect(200)
+            #expect(try await staying.heartbeat().revokedNodes == [revoked.node])
+            // Named while a ticket of the revoked node can be valid: the lifetime plus the skew.
+            let tokens = pool.requester.tokens
+            let window = pool.requester.tickets.lifetime.timeInterval + PeerTicket.clockSkew.timeInterval
+            #expect(tokens.nodesRevoked(since: Date() - window) == [revoked.node])
+            #expect(tokens.nodesRevoked(since: Date() + 1).isEmpty)
+        }
+    }
+
+    @Test func aNodeThatJoinedAgainWithAValidTokenIsNotNamedRevoked() async throws {
+        try await TestPool.with { pool in
+            let first = try await pool.token(.worker)
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(token: first)
+            try (try await pool.send("DELETE", PoolAPI.Path.token(String(first.split(separator: "_")[1])), token: pool.admin)).expect(200)
+            #expect(pool.requester.tokens.nodesRevoked(since: .distantPast) == [worker.node])
+            try await worker.join(token: try await pool.token(.worker))
+            #expect(pool.requester.tokens.nodesRevoked(since: .distantPast).isEmpty)
+            #expect(try await worker.heartbeat().revokedNodes == nil)
+        }
+    }
+
     @Test func ticketsOutliveARestartBecauseTheKeyDoes() async throws {
         let home = TemporaryDirectory("requester")
         let (ticket, pool1, issued) = try await TestPool.with(home: home) { pool in

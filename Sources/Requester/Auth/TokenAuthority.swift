@@ -113,6 +113,24 @@ public final class TokenAuthority: BearerTokenVerifier, Sendable {
         }
     }
 
+    /// The nodes a revocation at or after `date` left without a working credential (a node that
+    /// joined again with another token since is not one): their peer tickets may still be
+    /// valid, so heartbeat answers name them and workers refuse those tickets at once.
+    public func nodesRevoked(since date: Date) -> [String] {
+        cache.withLock { cache in
+            var revoked = Set<String>(), working = Set<String>()
+            for record in cache.values where record.role == TokenRole.node.rawValue {
+                guard let node = record.node else { continue }
+                if let when = record.revoked {
+                    if when >= date { revoked.insert(node) }
+                } else {
+                    working.insert(node)
+                }
+            }
+            return revoked.subtracting(working).sorted()
+        }
+    }
+
     /// Every token, oldest first.
     public func list() -> [TokenRecord] {
         cache.withLock { Array($0.values) }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }

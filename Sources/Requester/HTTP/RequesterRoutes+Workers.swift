@@ -88,9 +88,11 @@ extension RequesterRoutes {
         requester.metrics.inputBytes("fetched").increment(by: fetched)
         requester.metrics.inputBytes("local").increment(by: local)
         if !added.isEmpty || !removed.isEmpty || body.free != nil { requester.placement.wake() }
-        // A fresh ticket with every beat: one the node stops getting (revoked) runs out soon.
+        // A fresh ticket with every beat: one the node stops getting (revoked) runs out soon,
+        // and until it does, every beat names the revoked nodes so gateways refuse them at once.
         let ticket = try requester.tickets.ticket(for: try DIDKey(node))
-        return try JSONResponse.make(HeartbeatResponse(cancel: stop, peerTicket: ticket))
+        let revoked = requester.tokens.nodesRevoked(since: now - requester.tickets.lifetime.timeInterval - PeerTicket.clockSkew.timeInterval)
+        return try JSONResponse.make(HeartbeatResponse(cancel: stop, peerTicket: ticket, revokedNodes: revoked.isEmpty ? nil : revoked))
     }
 
     func claim(_ request: Request, _ context: RequesterContext) async throws -> Response {

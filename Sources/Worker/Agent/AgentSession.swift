@@ -14,6 +14,8 @@ public final class AgentSession: Sendable {
         var pool: DIDKey?
         /// The newest peer ticket (the join's, then each heartbeat's).
         var ticket: String?
+        /// The nodes the last heartbeat answer named as revoked.
+        var revoked: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -41,6 +43,16 @@ public final class AgentSession: Sendable {
     /// Keeps the fresh ticket a heartbeat answer brought.
     func renewTicket(_ ticket: String) {
         state.withLock { $0.ticket = ticket }
+    }
+
+    /// Keeps the revoked nodes a heartbeat answer named (their tickets are refused).
+    func noteRevoked(_ nodes: [String]) {
+        state.withLock { $0.revoked = Set(nodes) }
+    }
+
+    /// Whether the requester named `node` as revoked in its last heartbeat answer.
+    func isRevoked(_ node: String) -> Bool {
+        state.withLock { $0.revoked.contains(node) }
     }
 
     /// A client sending the node credential (the worker token before any join).

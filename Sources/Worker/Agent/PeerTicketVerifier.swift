@@ -6,8 +6,9 @@ import Provenance
 import Synchronization
 
 /// The worker gateway's check of a bearer token: a ``PoolAPI/PeerTicket`` the pool's key signed,
-/// for this pool, not expired (within ``PoolAPI/PeerTicket/clockSkew``). Before the first join
-/// there is no pool key, and every token is refused.
+/// for this pool, not expired (within ``PoolAPI/PeerTicket/clockSkew``), naming a node the
+/// requester's last heartbeat answer did not list as revoked. Before the first join there is no
+/// pool key, and every token is refused.
 ///
 /// The check is offline (no call to the requester), and it knows who reads: it counts accepted
 /// requests by the node the ticket names and refusals by reason (the agent's `/metrics`), and
@@ -43,12 +44,20 @@ final class PeerTicketVerifier: BearerTokenVerifier {
         let now = Date()
         let skew = Double(PeerTicket.clockSkew.components.seconds)
         let remembered = state.withLock { $0.verified[token] }
+        if let ticket = remembered, session.isRevoked(ticket.node.string) {
+            count(refusal: "revoked")
+            return false
+        }
         if let ticket = remembered, ticket.pool == pool, now.timeIntervalSince(ticket.expires) <= skew {
             state.withLock { $0.reads[ticket.node.string, default: 0] += 1 }
             return true
         }
         do {
             let ticket = try PeerTicket.verify(token, pool: pool, now: now)
+            if session.isRevoked(ticket.node.string) {
+                count(refusal: "revoked")
+                return false
+            }
             state.withLock { state in
                 if state.verified.count >= Self.cacheLimit {
                     state.verified = state.verified.filter { now.timeIntervalSince($0.value.expires) <= skew }
@@ -72,6 +81,6 @@ final class PeerTicketVerifier: BearerTokenVerifier {
 
     /// Accepted requests by the did:key of the reading node.
     var reads: [String: Int] { state.withLock { $0.reads } }
-    /// Refused tickets by ``PoolAPI/PeerTicket/Refusal`` raw value (and `not-joined`).
+    /// Refused tickets by ``PoolAPI/PeerTicket/Refusal`` raw value (and `not-joined`, `revoked`).
     var refusals: [String: Int] { state.withLock { $0.refused } }
 }

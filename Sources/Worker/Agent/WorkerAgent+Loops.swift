@@ -146,6 +146,7 @@ extension WorkerAgent {
             inventory.acknowledge(changes.current)
             counters.subtract(counts)
             if let ticket = answer.peerTicket { session.renewTicket(ticket) }
+            session.noteRevoked(answer.revokedNodes ?? [])
             if !answer.cancel.isEmpty {
                 let stopped = await table.stop(answer.cancel, reason: .requester)
                 if !stopped.isEmpty { logger.info("the requester cancelled \(stopped.joined(separator: ", "))") }

@@ -37,6 +37,8 @@ final class FakeRequester: Sendable {
         var forgetNode = false
         /// Refuse the node credential and the worker token (401), as after `shoal token revoke`.
         var revoked = false
+        /// Other nodes every heartbeat answer names as revoked.
+        var revokedNodes: [String]?
         /// Challenges asked for, refused ones included.
         var challengeRequests = 0
         /// Fail this many reports with 503 before accepting.
@@ -135,7 +137,7 @@ final class FakeRequester: Sendable {
                 }
                 state.heartbeats.append(heartbeat)
                 defer { state.cancel = [] }
-                return HeartbeatResponse(cancel: state.cancel)
+                return HeartbeatResponse(cancel: state.cancel, revokedNodes: state.revokedNodes)
             }
             guard var answer else { return try Self.error(.notFound, "unknown node") }
             answer.peerTicket = try self.ticket(for: context.parameters.get("node") ?? "")

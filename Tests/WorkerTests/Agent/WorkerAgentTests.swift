@@ -435,6 +435,41 @@ import UnixFS
         }
     }
 
+    @Test func aNodeTheRequesterNamesRevokedIsRefusedBeforeItsTicketExpires() async throws {
+        let world = try AgentWorld()
+        let open = try Repo(home: world.home).addBytes(Array("shared".utf8)).cid
+        let reader = NodeIdentity.generate().didKey
+        let ticket = try PeerTicket(node: reader, pool: FakeRequester.pool.didKey, issued: Date(), lifetime: .seconds(3600))
+            .signed(with: FakeRequester.pool)
+        try await withServers([world.requester.router()]) { urls in
+            let agent = try await WorkerAgent.make(
+                world.configuration(urls[0], isolation: .insecureNoSandbox), runner: ScriptedRunner.sleeping(), logger: AgentWorld.logger)
+            try await withAgent(agent) { agent in
+                try await world.requester.wait { !$0.joins.isEmpty }
+                let gateway = try #require(world.requester.snapshot.joins.first?.url)
+                let client = try PoolClient.make(.init(url: gateway, token: nil))
+                defer { Task { try? await client.shutdown() } }
+                let peer = client.authorized(by: ticket)
+                #expect(try await peer.block(open) == Array("shared".utf8))  // verified, and remembered
+                // The requester names it revoked: refused from the next heartbeat on, remembered or not.
+                world.requester.update { $0.revokedNodes = [reader.string] }
+                let named = world.requester.snapshot.heartbeats.count
+                try await world.requester.wait { $0.heartbeats.count >= named + 2 }
+                let refusal = await #expect(throws: PoolClientError.self) { try await peer.block(open) }
+                #expect(refusal?.status == 401)
+                let own = client.authorized(by: try #require(agent.session.peerTicket))
+                #expect(try await own.block(open) == Array("shared".utf8))
+                let metrics = try await own.metrics(), reason = #"shoal_worker_peer_tickets_refused_total{reason="revoked"}"#
+                #expect(metrics.contains(reason), "\(metrics)")
+                // Each answer replaces the list: once no longer named, its ticket counts again.
+                world.requester.update { $0.revokedNodes = nil }
+                let cleared = world.requester.snapshot.heartbeats.count
+                try await world.requester.wait { $0.heartbeats.count >= cleared + 2 }
+                #expect(try await peer.block(open) == Array("shared".utf8))
+            }
+        }
+    }
+
     @Test func everyHeartbeatAnswerRenewsTheTicketTheAgentPresents() async throws {
         let world = try AgentWorld()
         try await withServers([world.requester.router()]) { urls in
