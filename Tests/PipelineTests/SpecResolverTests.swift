@@ -13,7 +13,7 @@ import Yams
         "<<", "=", "<", "==", "-", "-c", "--flag", "+", ".", "..", "t0", "id", "run", "outputs", "tasks", "sh",
         "echo 1-2", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "é", "naïve", "true\n", "1\n",
         "a\tb", "_x", "/abs/path", "$HOME", "{a}", "[b]", "'q'", "\"d\"", "#c", "&a", "*b", "!t", "|", ">", "%",
-        "@", "`", "?", ":", ",",
+        "@", "`", "?", ":", ",", "-x1", "+.", "-.5", "+.inf", "--", "+a", "-_", "+0", "-:", "+~",
     ]
 
     @Test(arguments: known)

@@ -46,14 +46,21 @@ enum SpecResolver {
     /// Most spec text (keys, ids, commands, CIDs) is answered without the resolvers' regular
     /// expressions, which dominate the cost of printing a spec (``StoredSpec`` prints every
     /// submitted job): every pattern of both schemas starts with one of a few characters
-    /// (`~ - + . < =`, a digit, or the first letter of a boolean or null word), and a text that
-    /// starts with a letter resolves to something else only when it is one of those words.
+    /// (`~ - + . < =`, a digit, or the first letter of a boolean or null word), a text that
+    /// starts with a letter resolves to something else only when it is one of those words, and
+    /// a sign is followed by a digit or a dot in every pattern.
     static func needsQuotes(_ text: String) -> Bool {
         if let first = text.utf8.first, !text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x80 }) {
             let isLetter = (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z"))
                 || (first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
             if isLetter { return nonStringWords.contains(text) }
             if !patternStarts.contains(first) { return false }
+            // After a sign, every pattern of both schemas goes on with a digit or a dot (`-c`,
+            // `--flag` and `+x` are text).
+            if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+                let second = text.utf8.dropFirst().first
+                guard let second, (second >= 0x30 && second <= 0x39) || second == UInt8(ascii: ".") else { return false }
+            }
         }
         return resolvedNeedsQuotes(text)
     }
@@ -109,6 +116,8 @@ enum SpecResolver {
         var tag: Tag.Name {
             guard let first = bytes.first else { return .null }
             if Self.isLetter(first) {
+                // Only null and the booleans start with a letter: no other word is anything but text.
+                guard bytes.count <= 5, "nNtTfF".utf8.contains(first) else { return .str }
                 let word = String(decoding: bytes, as: UTF8.self)
                 if SpecResolver.nullWords.contains(word) { return .null }
                 return SpecResolver.boolWords.contains(word) ? .bool : .str
