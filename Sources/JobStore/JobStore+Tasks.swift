@@ -41,8 +41,8 @@ extension JobStore {
         guard !tasks.isEmpty else { return }
         try write("update tasks of \(job)") { db in
             for task in tasks {
-                let record = try Self.task(db, job: job, id: task)
-                try Self.check(record, to: .ready)
+                let (state, _) = try Self.progress(db, job: job, id: task)
+                try Self.check(job: job, task: task, state, to: .ready)
                 try db.executeCached(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
                 try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
             }
@@ -100,8 +100,8 @@ extension JobStore {
             throw JobStoreError(.invalidTransition, "only a failed attempt of \(job)/\(task) is retried, not a \(failure.state.rawValue) one")
         }
         return try write("retry task \(job)/\(task)") { db in
-            let record = try Self.task(db, job: job, id: task)
-            guard record.state == .running, record.attempts == attempt else { return nil }
+            let (state, attempts) = try Self.progress(db, job: job, id: task)
+            guard state == .running, attempts == attempt else { return nil }
             let now = Date().timeIntervalSince1970
             try Self.closeAttempt(db, job: job, task: task, number: attempt, as: failure, at: now)
             try Self.appendEvent(db, job: job, kind: .attemptFailed, task: task, attempt: attempt, message: message)
@@ -212,9 +212,9 @@ extension JobStore {
     static func openAttempt(
         _ db: Database, job: String, task: String, node: String?, queued: Bool, at now: TimeInterval
     ) throws -> Int {
-        let record = try Self.task(db, job: job, id: task)
-        try Self.check(record, to: .running)
-        if record.state == .running {
+        let (state, attempts) = try Self.progress(db, job: job, id: task)
+        try Self.check(job: job, task: task, state, to: .running)
+        if state == .running {
             try db.executeCached(
                 sql: """
                     UPDATE attempt SET state = ?, reason = 'interrupted', finished = ?
@@ -222,10 +222,10 @@ extension JobStore {
                     """,
                 arguments: [AttemptRecord.lostState, now, job, task])
             try Self.appendEvent(
-                db, job: job, kind: .attemptLost, task: task, attempt: record.attempts,
-                message: "attempt \(record.attempts) stopped without reporting")
+                db, job: job, kind: .attemptLost, task: task, attempt: attempts,
+                message: "attempt \(attempts) stopped without reporting")
         }
-        return try insertAttempt(db, job: job, task: task, number: record.attempts + 1, node: node, queued: queued, at: now)
+        return try insertAttempt(db, job: job, task: task, number: attempts + 1, node: node, queued: queued, at: now)
     }
 
     /// Records how attempt `number` ended: its state, reason, step and node.
@@ -266,11 +266,29 @@ extension JobStore {
         return try taskRecord(row)
     }
 
+    /// A task's state and attempt count, all a transition needs: reading only these two columns
+    /// spares decoding the whole record (its CIDs and output map) for each task of a wave.
+    ///
+    /// - Throws: ``JobStoreError/Code/notFound`` as ``task(_:job:id:)`` does.
+    static func progress(_ db: Database, job: String, id: String) throws -> (state: TaskState, attempts: Int) {
+        guard let row = try Row.fetchOne(
+            cached: db, sql: "SELECT state, attempts FROM task WHERE job_id = ? AND id = ?", arguments: [job, id])
+        else {
+            _ = try Self.job(db, job)
+            throw JobStoreError(.notFound, "run \(job) has no task '\(id)'")
+        }
+        guard let state = TaskState(rawValue: row["state"]) else { throw corrupt("task \(job)/\(id)", "unknown state") }
+        return (state, row["attempts"])
+    }
+
     static func check(_ record: TaskRecord, to next: TaskState) throws {
-        guard record.state.canChange(to: next) else {
+        try check(job: record.jobID, task: record.id, record.state, to: next)
+    }
+
+    static func check(job: String, task: String, _ state: TaskState, to next: TaskState) throws {
+        guard state.canChange(to: next) else {
             throw JobStoreError(
-                .invalidTransition,
-                "task \(record.jobID)/\(record.id) cannot go from \(record.state.rawValue) to \(next.rawValue)")
+                .invalidTransition, "task \(job)/\(task) cannot go from \(state.rawValue) to \(next.rawValue)")
         }
     }
 

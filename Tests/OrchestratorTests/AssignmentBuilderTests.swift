@@ -78,4 +78,37 @@ struct AssignmentBuilderTests {
             (error as? OrchestratorError)?.code == .invalidJob
         }
     }
+
+    @Test func aRecipeBuiltAtSubmissionIsUsedOnlyWhenItsCIDsMatch() throws {
+        let built = try builder()
+        let fresh = try built.assignment(for: "prep", attempt: 1, tasks: [:])
+        // A recipe for the same tool and inputs is taken as it is (here a different command,
+        // to see that it was used and not built again).
+        var other = fresh.recipe
+        other.run = ["other"]
+        var recipes = SubmittedRecipes()
+        recipes.byTask["prep"] = .init(recipe: other, block: try other.block())
+        var given = built
+        given.recipes = recipes
+        let used = try given.assignment(for: "prep", attempt: 2, tasks: [:])
+        let block = try other.block()
+        #expect(used.recipe == other && used.recipeCID == block.cid && used.recipeBytes == block.bytes)
+        #expect(used.attempt == 2 && used.outputs == fresh.outputs && used.cache == fresh.cache && used.parents == fresh.parents)
+        // One built from other input CIDs is not.
+        other.inputs = ["raw": testCID(9)]
+        given.recipes.byTask["prep"] = .init(recipe: other, block: try other.block())
+        #expect(try given.assignment(for: "prep", attempt: 1, tasks: [:]) == fresh)
+    }
+
+    @Test func theRecipesASubmissionKeepsGiveTheAssignmentsBuiltWithout() throws {
+        let fixture = try CoordinatorFixture()
+        let spec = try loadSpec(Self.yaml)
+        let prepared = try JobPreparation.hashOnly(spec)
+        let (job, recipes) = try prepared.submitKeepingRecipes(to: fixture.store, specFile: nil, options: JobOptions())
+        #expect(recipes.count == 1)     // prep reads only a pipeline input; score reads prep's output
+        let without = AssignmentBuilder(job: job, spec: prepared.spec, index: MemoryProvenanceIndex())
+        var with = without
+        with.recipes = recipes
+        #expect(try with.assignment(for: "prep", attempt: 1, tasks: [:]) == (try without.assignment(for: "prep", attempt: 1, tasks: [:])))
+    }
 }

@@ -131,4 +131,19 @@ struct JobPreparationTests {
         let recipe = try Recipe(task: prepared.spec.tasks[0], in: prepared.spec, tool: prepared.tools["count"], inputs: prepared.inputs)
         #expect(task.recipe == (try recipe.cid()))
     }
+
+    @Test func submittingKeepsTheRecipesOfTheRecipeKeys() throws {
+        let world = try World()
+        let store = try JobStore(home: world.folder.file("home"))
+        let prepared = try JobPreparation(repo: world.repo).prepare(try world.spec())
+        let (job, recipes) = try prepared.submitKeepingRecipes(to: store, specFile: "p.yaml", options: JobOptions())
+        // One recipe per task that has a key, and its CID is that key.
+        let tasks = try store.tasks(of: job.id)
+        #expect(recipes.count == tasks.filter { $0.recipe != nil }.count)
+        #expect(recipes.count > 0)
+        for task in tasks {
+            #expect(recipes.cid(of: task.id) == task.recipe, "\(task.id)")
+            if let built = recipes.byTask[task.id] { #expect(built.block.cid == (try built.recipe.cid())) }
+        }
+    }
 }

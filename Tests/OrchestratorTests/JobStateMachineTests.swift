@@ -1,5 +1,6 @@
 import JobStore
 import Pipeline
+import ShoalTesting
 import Testing
 @testable import Orchestrator
 
@@ -91,5 +92,46 @@ struct JobStateMachineTests {
         #expect(machine.finish("split", as: .cancelled) == ["left", "right", "join"])
         #expect(machine.isFinished)
         #expect(machine.outcome == .cancelled)
+    }
+
+    /// The machine keeps the graph's order, the pending tasks and where ready ones start, so its
+    /// answers must be those of a pass over every task, whatever happens in between.
+    @Test func answersAgreeWithAPassOverEveryTaskOnGeneratedRuns() throws {
+        var random = SplitMix64(seed: 0x57A7E)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        for _ in 0..<300 {
+            let count = 1 + Int(random.next() % 12)
+            let edges = (0..<count).map { i in
+                (id: "t\(i)", dependsOn: (0..<i).filter { _ in random.next() % 4 == 0 }.map { "t\($0)" })
+            }
+            let graph = try TaskGraph(edges: edges)
+            var machine = JobStateMachine(graph: graph, states: [:], keepGoing: random.next() % 2 == 0)
+            var steps = 0
+            while !machine.isFinished {
+                steps += 1
+                #expect(steps < 1000)
+                if steps >= 1000 { return }
+                let states = machine.states
+                let promotable = machine.isStopping ? [] : graph.order.filter { id in
+                    states[id] == .pending && ((try? graph.dependencies(of: id)) ?? []).allSatisfy { states[$0]?.isSuccessful == true }
+                }
+                #expect(machine.promoteReady() == promotable)
+                let ready = graph.order.filter { machine.states[$0] == .ready }
+                #expect(machine.nextToStart() == (machine.isStopping ? nil : ready.first))
+                let running = machine.running
+                switch random.next() % 4 {
+                case 0 where !ready.isEmpty && !machine.isStopping:
+                    machine.start(pick(ready))       // not always the first one
+                case 1 where machine.nextToStart() != nil:
+                    machine.start(machine.nextToStart()!)
+                default:
+                    if !running.isEmpty {
+                        _ = machine.finish(pick(running), as: pick([.succeeded, .succeeded, .cached, .failed]))
+                    } else if let next = machine.nextToStart() {
+                        machine.start(next)
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IPLD
+import ShoalTesting
 import Testing
 @testable import Pipeline
 
@@ -92,5 +93,16 @@ import Testing
     @Test func fractionalAndWholeCPUCounts() throws {
         #expect(Resources(cpu: 2).canonicalMap["cpu"] == .int(2))
         #expect(Resources(cpu: 0.5).canonicalMap["cpu"] == .float(0.5))
+    }
+
+    @Test func whitespaceIsFoundFromTheBytesAsCharactersFindIt() {
+        // ASCII and non-ASCII spaces (no-break, ideographic, line separator), breaks and letters.
+        let pieces = ["a", "-", "0", " ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{3000}",
+                      "\u{2028}", "é", "\u{1F600}", "\u{200B}"]
+        var random = SplitMix64(seed: 0x5BACE)
+        for _ in 0..<3000 {
+            let text = (0..<(random.next() % 5)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(SpecValue.containsWhitespace(text) == text.contains(where: \.isWhitespace), "\(text.debugDescription)")
+        }
     }
 }

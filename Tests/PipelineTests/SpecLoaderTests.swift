@@ -1,6 +1,7 @@
 import Units
 import Foundation
 import IPLD
+import ShoalTesting
 import Testing
 @testable import Pipeline
 
@@ -193,5 +194,87 @@ import Testing
             p.yaml:1:10: version: unsupported version 3: expected 1
             p.yaml:2:8: tasks: a pipeline needs at least one task
             """)
+    }
+
+    // MARK: Typing plain scalars without Yams' resolver
+
+    /// A load's outcome: the spec, or the error with every diagnostic and its location.
+    enum Outcome: Equatable {
+        case loaded(PipelineSpec)
+        case refused([String])
+    }
+
+    static func outcome(_ text: String, typingPlainScalars: Bool) -> Outcome {
+        do {
+            return .loaded(try SpecLoader.load(
+                text: text, file: "g.yaml", baseDirectory: nil, defaultName: "g", options: SpecLoader.Options(),
+                typingPlainScalars: typingPlainScalars))
+        } catch {
+            return .refused([error.message] + error.diagnostics.map(\.description))
+        }
+    }
+
+    @Test func untypedParseAgreesWithTheResolverOnGeneratedSpecs() {
+        // Keys and values that type as every kind of scalar, written plain, quoted or as a block,
+        // including keys that are equal only untyped (5 and '5') and ones that are duplicates.
+        let words = ["5", "05", "0x1F", "1.5", ".inf", "-.nan", "true", "no", "-c", "echo 1-2", "t0", "1_000",
+                     "2024-01-01", "+1", "1e3", "x", "on", "0o7", "a b", "False", "0.", "-0"]
+        let nulls = ["null", "~", "", "NULL"]
+        let keys = ["a", "b", "5", "'5'", "true", "\"true\"", "x_1", "null", "1.5", "~", "'a'", "on"]
+        func scalar(_ random: inout SplitMix64) -> String {
+            let list = random.next() % 12 == 0 ? nulls : words
+            let word = list[Int(random.next() % UInt64(list.count))]
+            switch random.next() % 4 {
+            case 0: return "'\(word)'"
+            case 1: return "\"\(word)\""
+            default: return word
+            }
+        }
+        var random = SplitMix64(seed: 0x10AD_5EC)
+        var loaded = 0, refused = 0
+        for _ in 0..<400 {
+            let id = random.next() % 6 == 0 ? scalar(&random) : "t\(random.next() % 9)"
+            var text = "version: 1\ntasks:\n  - id: \(id)\n    run: [sh"
+            for _ in 0..<(random.next() % 3) { text += ", \(scalar(&random))" }
+            text += "]\n    env:\n"
+            for name in 0..<(1 + random.next() % 2) { text += "      E\(name): \(scalar(&random))\n" }
+            text += "    params:\n"
+            for _ in 0..<(1 + random.next() % 2) {
+                text += "      \(keys[Int(random.next() % UInt64(keys.count))]): \(scalar(&random))\n"
+            }
+            if random.next() % 8 == 0 { text += "    retries: \(scalar(&random))\n" }
+            if random.next() % 8 == 0 { text += "    cache: \(scalar(&random))\n" }
+            if random.next() % 8 == 0 { text += "    resources: {memory: \(scalar(&random)), cpu: \(scalar(&random))}\n" }
+            let fast = Self.outcome(text, typingPlainScalars: true)
+            #expect(fast == Self.outcome(text, typingPlainScalars: false), "\(text)")
+            if case .loaded = fast { loaded += 1 } else { refused += 1 }
+        }
+        // The generator reaches both valid specs and refused ones.
+        #expect(loaded > 40 && refused > 40, "\(loaded) loaded, \(refused) refused")
+    }
+
+    @Test func keysEqualOnlyWhenUntypedAreTwoKeys() throws {
+        let text = "version: 1\ntasks:\n  - id: a\n    run: [x]\n    params: {p5: 1, '5': 2, 5: 3}\n"
+        // Untyped, 5 and '5' are the same key; typed, they are a string and an integer: each
+        // refused for what it is, neither as a duplicate.
+        let error = try #require(throws: PipelineError.self) {
+            try SpecLoader.load(text: text, file: "p.yaml", baseDirectory: nil)
+        }
+        #expect(error.diagnostics.map(\.description) == [
+            "p.yaml:5:21: tasks[0].params.5: parameter name '5' is not valid: use a letter or '_', then letters, digits, '_' or '-'",
+            "p.yaml:5:29: tasks[0].params: expected a parameter name, found the integer 5",
+        ])
+        #expect(Self.outcome(text, typingPlainScalars: true) == Self.outcome(text, typingPlainScalars: false))
+        let duplicate = "version: 1\ntasks:\n  - id: a\n    run: [x]\n    params: {k: 1, k: 2}\n"
+        let refused = try #require(throws: PipelineError.self) {
+            try SpecLoader.load(text: duplicate, file: "p.yaml", baseDirectory: nil)
+        }
+        #expect(refused.diagnostics.map(\.message) == ["duplicate key 'k': each field may appear once in a map"])
+    }
+
+    @Test func explicitTagsAreStillHonoured() throws {
+        let text = "version: 1\ntasks:\n  - id: a\n    run: [x]\n    params: {n: !!str 5, m: 5}\n"
+        let spec = try SpecLoader.load(text: text, file: "p.yaml", baseDirectory: nil)
+        #expect(spec.tasks[0].params == ["n": .string("5"), "m": .int(5)])
     }
 }

@@ -107,6 +107,15 @@ import Testing
             #expect(accepted.job.spec == stored.spec && accepted.job.inputs == stored.inputs && accepted.job.tools == stored.tools)
             #expect(accepted.spec == (try StoredSpec.decode(stored.spec, job: stored.id)))
             #expect(accepted.spec.name == "named")
+            // The recipes handed to the drive are the stored recipe keys' (task b reads a's output: none).
+            let tasks = try pool.requester.store.tasks(of: stored.id)
+            #expect(tasks.map { accepted.recipes.cid(of: $0.id) } == tasks.map(\.recipe))
+            #expect(accepted.recipes.count == 1)
+            // The submit answer, built without the store, is what the store gives before the drive starts.
+            let builder = JobStatusBuilder(store: pool.requester.store, placement: pool.requester.placement)
+            let read = try builder.status(of: stored.id)
+            #expect(accepted.status == read)
+            #expect(try PoolAPI.encoder.encode(accepted.status) == (try PoolAPI.encoder.encode(read)))
         }
     }
 

@@ -8,7 +8,7 @@ struct ShoalBench: AsyncParsableCommand {
         abstract: "Shoal benchmarks: each prints its figures next to a baseline measured in the same run.",
         subcommands: [
             AddBenchmark.self, BlockStoreBenchmark.self, SchedulerBenchmark.self, SandboxBenchmark.self,
-            GatewayBenchmark.self, RunBenchmark.self, DispatchBenchmark.self,
+            GatewayBenchmark.self, RunBenchmark.self, DispatchBenchmark.self, IntakeBenchmark.self,
         ]
     )
 }

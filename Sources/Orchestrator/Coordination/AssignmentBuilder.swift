@@ -9,10 +9,14 @@ import Provenance
 /// tasks recorded; the recipe is built from them with `Recipe(task:tool:inputs:)` (placeholders
 /// rendered); parents are the steps that produced those inputs, upstream tasks' steps first
 /// choice and, for pipeline inputs made by an earlier job, the step the provenance index knows.
+///
+/// A recipe the job's submission built (``SubmittedRecipes``) is used as it is when it was built
+/// from the same tool and input CIDs, so it is not built and encoded again.
 struct AssignmentBuilder: Sendable {
     let job: JobRecord
     let spec: PipelineSpec
     let index: any ProvenanceIndex
+    var recipes = SubmittedRecipes()
 
     /// The assignment for attempt `attempt` of task `id`, given the current task records.
     ///
@@ -40,9 +44,16 @@ struct AssignmentBuilder: Sendable {
         }
         var parents: [CID] = []
         for name in producers.keys.sorted() where !parents.contains(producers[name]!) { parents.append(producers[name]!) }
+        let tool = try tool(of: task)
+        let cache = task.cache && !job.options.noCache
+        if let built = recipes.byTask[id], built.recipe.tool == tool, built.recipe.inputs == inputs {
+            return StepAssignment(
+                jobID: job.id, taskID: id, attempt: attempt, recipe: built.recipe, block: built.block, outputs: task.outputs,
+                cache: cache, parents: parents, outputImport: OutputImport(spec.importSettings))
+        }
         let recipe: Recipe
         do {
-            recipe = try Recipe(task: task, in: spec, tool: try tool(of: task), inputs: inputs)
+            recipe = try Recipe(task: task, in: spec, tool: tool, inputs: inputs)
         } catch let error as OrchestratorError {
             throw error
         } catch {
@@ -50,7 +61,7 @@ struct AssignmentBuilder: Sendable {
         }
         return try StepAssignment(
             jobID: job.id, taskID: id, attempt: attempt, recipe: recipe, outputs: task.outputs,
-            cache: task.cache && !job.options.noCache, parents: parents, outputImport: OutputImport(spec.importSettings))
+            cache: cache, parents: parents, outputImport: OutputImport(spec.importSettings))
     }
 
     func tool(of task: TaskSpec) throws -> CID? {

@@ -60,11 +60,14 @@ public struct JobCoordinator: Sendable {
     ///   just stored with ``PreparedJob/submit(to:specFile:options:id:)``), so the drive does not
     ///   read and load the stored copy again; `nil` (a resumed job, after a restart) loads the
     ///   stored copy.
+    /// - Parameter recipes: The recipes the job's submission built
+    ///   (``PreparedJob/submitKeepingRecipes(to:specFile:options:id:)``), used instead of building
+    ///   them again; none (a resumed job) builds every recipe.
     /// - Throws: ``OrchestratorError/Code/invalidJob`` when the stored spec cannot be read,
     ///   ``JobStore/JobStoreError`` from the store, and ``DispatchInterrupted``.
     @discardableResult
-    public func run(job id: String, spec: PipelineSpec? = nil) async throws -> JobRecord {
-        var drive = try Drive(coordinator: self, job: id, spec: spec)
+    public func run(job id: String, spec: PipelineSpec? = nil, recipes: SubmittedRecipes = SubmittedRecipes()) async throws -> JobRecord {
+        var drive = try Drive(coordinator: self, job: id, spec: spec, recipes: recipes)
         if drive.job.state == .succeeded { return drive.job }
         return try await drive.run()
     }
@@ -93,7 +96,7 @@ struct Drive {
         var assignment: StepAssignment
     }
 
-    init(coordinator: JobCoordinator, job id: String, spec given: PipelineSpec? = nil) throws {
+    init(coordinator: JobCoordinator, job id: String, spec given: PipelineSpec? = nil, recipes: SubmittedRecipes = SubmittedRecipes()) throws {
         self.coordinator = coordinator
         job = try coordinator.store.job(id)
         let spec = try given ?? StoredSpec.decode(job.spec, job: id)
@@ -108,7 +111,7 @@ struct Drive {
         }
         records = stored
         retries = Dictionary(spec.tasks.map { ($0.id, $0.retries) }, uniquingKeysWith: { first, _ in first })
-        builder = AssignmentBuilder(job: job, spec: spec, index: coordinator.index)
+        builder = AssignmentBuilder(job: job, spec: spec, index: coordinator.index, recipes: recipes)
         // The observer hears about this drive only, not what earlier drives logged.
         if coordinator.observer != nil { lastEvent = try coordinator.store.events(of: id).last?.sequence ?? 0 }
         machine = JobStateMachine(graph: graph, states: stored.mapValues(\.state), keepGoing: job.options.keepGoing)

@@ -31,6 +31,18 @@ public struct JobStateMachine: Sendable {
     /// Whether the job was cancelled.
     public private(set) var isCancelled = false
 
+    // A coordinator asks for ready tasks after every step that ends and for each task it starts,
+    // so these answer without a pass over every task of the job each time (a 100-task fan-out
+    // made those passes quadratic).
+    /// `graph.order`, kept: the graph builds the array on each call.
+    private let order: [String]
+    /// Each task's position in ``order``.
+    private let positions: [String: Int]
+    /// The tasks pending when last looked at, in graph order: the only ones ``promoteReady()`` checks.
+    private var pendingTasks: [String]
+    /// No task before this position of ``order`` is ready: where ``nextToStart()`` starts looking.
+    private var readyFloor = 0
+
     /// A machine for `graph` with the tasks' stored states (tasks missing from `states` are pending).
     ///
     /// A task stored as `ready` is taken as pending: readiness is recomputed from its dependencies.
@@ -43,30 +55,38 @@ public struct JobStateMachine: Sendable {
             known[id] = state == .ready ? .pending : state
         }
         self.states = known
-        if !keepGoing { firstFailure = graph.order.first { known[$0] == .failed } }
+        order = graph.order
+        positions = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        pendingTasks = order.filter { known[$0] == .pending }
+        if !keepGoing { firstFailure = order.first { known[$0] == .failed } }
     }
 
     /// Whether no new task may start: cancelled, or stopped by a failure without `keepGoing`.
     public var isStopping: Bool { isCancelled || (!keepGoing && firstFailure != nil) }
 
     /// The tasks now running, in graph order.
-    public var running: [String] { graph.order.filter { states[$0] == .running } }
+    public var running: [String] { order.filter { states[$0] == .running } }
 
     /// Whether the job is over: nothing runs, and nothing can start.
     public var isFinished: Bool {
-        running.isEmpty && (isStopping || !graph.order.contains { states[$0] == .pending || states[$0] == .ready })
+        running.isEmpty && (isStopping || !order.contains { states[$0] == .pending || states[$0] == .ready })
     }
 
     /// Moves every pending task whose dependencies all succeeded to ready, and returns them in
     /// graph order. Nothing becomes ready while the job is stopping.
     public mutating func promoteReady() -> [String] {
         guard !isStopping else { return [] }
-        let done = Set(graph.order.filter { states[$0]?.isSuccessful == true })
+        pendingTasks.removeAll { states[$0] != .pending }
         var promoted: [String] = []
-        for id in graph.order where states[id] == .pending {
-            guard let dependencies = try? graph.dependencies(of: id), dependencies.allSatisfy(done.contains) else { continue }
+        for id in pendingTasks {
+            guard let dependencies = try? graph.dependencies(of: id),
+                  dependencies.allSatisfy({ states[$0]?.isSuccessful == true }) else { continue }
             states[id] = .ready
             promoted.append(id)
+        }
+        if let first = promoted.first, let position = positions[first] {
+            pendingTasks.removeAll { states[$0] != .pending }
+            readyFloor = min(readyFloor, position)
         }
         return promoted
     }
@@ -74,18 +94,24 @@ public struct JobStateMachine: Sendable {
     /// The ready task to start next (graph order), or `nil` when none may start.
     public func nextToStart() -> String? {
         guard !isStopping else { return nil }
-        return graph.order.first { states[$0] == .ready }
+        return order[readyFloor...].first { states[$0] == .ready }
     }
 
     /// Records that `id` was handed to the dispatcher.
     public mutating func start(_ id: String) {
         states[id] = .running
+        while readyFloor < order.count, states[order[readyFloor]] != .ready { readyFloor += 1 }
     }
 
     /// Records how `id` ended and returns the tasks to skip because of it: the pending or ready
     /// tasks that depend on it, directly or not, when it failed or was cancelled.
     public mutating func finish(_ id: String, as state: TaskState) -> [String] {
         states[id] = state
+        if state == .pending || state == .ready {
+            // Not an end: look at every task again.
+            pendingTasks = order.filter { states[$0] == .pending }
+            readyFloor = 0
+        }
         switch state {
         case .failed:
             if firstFailure == nil { firstFailure = id }
@@ -108,7 +134,7 @@ public struct JobStateMachine: Sendable {
     /// Once the job is over, the tasks that never started (pending or ready), now marked as
     /// `state` (skipped after a failure, cancelled after a cancellation).
     public mutating func closeRemaining(as state: TaskState) -> [String] {
-        let remaining = graph.order.filter { states[$0] == .pending || states[$0] == .ready }
+        let remaining = order.filter { states[$0] == .pending || states[$0] == .ready }
         for id in remaining { states[id] = state }
         return remaining
     }
@@ -116,7 +142,7 @@ public struct JobStateMachine: Sendable {
     /// How the job ended: cancelled, failed (any task failed, was skipped or cancelled), or succeeded.
     public var outcome: JobState {
         if isCancelled { return .cancelled }
-        if graph.order.allSatisfy({ states[$0]?.isSuccessful == true }) { return .succeeded }
+        if order.allSatisfy({ states[$0]?.isSuccessful == true }) { return .succeeded }
         return .failed
     }
 }

@@ -44,11 +44,21 @@ public struct StepAssignment: Sendable, Hashable {
         jobID: String, taskID: String, attempt: Int, recipe: Recipe, outputs: [String], cache: Bool,
         parents: [CID] = [], outputImport: OutputImport = OutputImport()
     ) throws {
+        self.init(
+            jobID: jobID, taskID: taskID, attempt: attempt, recipe: recipe, block: try recipe.block(), outputs: outputs,
+            cache: cache, parents: parents, outputImport: outputImport)
+    }
+
+    /// An assignment for `recipe`, whose dag-cbor block `block` was encoded already (by the job's
+    /// submission, see ``SubmittedRecipes``).
+    init(
+        jobID: String, taskID: String, attempt: Int, recipe: Recipe, block: Block, outputs: [String], cache: Bool,
+        parents: [CID], outputImport: OutputImport
+    ) {
         self.jobID = jobID
         self.taskID = taskID
         self.attempt = attempt
         self.recipe = recipe
-        let block = try recipe.block()
         self.recipeCID = block.cid
         self.recipeBytes = block.bytes
         self.outputs = outputs

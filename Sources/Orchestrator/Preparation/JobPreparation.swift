@@ -180,14 +180,27 @@ public struct PreparedJob: Sendable {
     ///
     /// Tasks that read only pipeline inputs get their recipe key at once.
     public func submit(to store: JobStore, specFile: String?, options: JobOptions, id: String = JobID.generate()) throws -> JobRecord {
+        try submitKeepingRecipes(to: store, specFile: specFile, options: options, id: id).job
+    }
+
+    /// Stores the job like ``submit(to:specFile:options:id:)``, and returns with its record the
+    /// recipes built for the recipe keys, for the job's first drive
+    /// (``JobCoordinator/run(job:spec:recipes:)``).
+    public func submitKeepingRecipes(
+        to store: JobStore, specFile: String?, options: JobOptions, id: String = JobID.generate()
+    ) throws -> (job: JobRecord, recipes: SubmittedRecipes) {
         let record = JobRecord(
             id: id, name: spec.name, spec: try StoredSpec.encode(spec), specFile: specFile, inputs: inputs, tools: tools,
             options: options)
-        let tasks = spec.tasks.map { task in
-            NewTask(id: task.id, recipe: try? recipe(of: task)?.cid())
+        var recipes = SubmittedRecipes()
+        for task in spec.tasks {
+            // A recipe that cannot be built now (a placeholder that cannot be filled) has no key;
+            // its drive reports why when it builds the assignment.
+            guard let recipe = try? recipe(of: task), let block = try? recipe.block() else { continue }
+            recipes.byTask[task.id] = SubmittedRecipes.Built(recipe: recipe, block: block)
         }
-        try store.createJob(record, tasks: tasks)
-        return record
+        try store.createJob(record, tasks: spec.tasks.map { NewTask(id: $0.id, recipe: recipes.cid(of: $0.id)) })
+        return (record, recipes)
     }
 
     /// The recipe of a task whose inputs are all pipeline inputs; `nil` for one that reads another task.

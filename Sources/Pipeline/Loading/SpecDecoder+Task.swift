@@ -105,7 +105,7 @@ extension SpecDecoder {
 
     /// A non-empty list of arguments; numbers and booleans count as their written text.
     func decodeArguments(_ node: Node, path: String, writtenPath: String) -> [String] {
-        if node.tagName == .str {
+        if tag(of: node) == .str {
             report("expected a list of arguments such as [python3, script.py]; for a shell line write [sh, -c, '...']",
                    at: node, path: writtenPath)
             return []
@@ -183,7 +183,7 @@ extension SpecDecoder {
                                           what: "an output such as {name: model, cid: auto}"),
                       let node = fields["name"] else { complete = false; continue }
                 if let cidNode = fields["cid"], string(cidNode, path: itemPath + ".cid", what: "auto") != "auto" {
-                    if cidNode.tagName == .str {
+                    if tag(of: cidNode) == .str {
                         report("an output's CID is computed when the task runs: write cid: auto", at: cidNode, path: itemPath + ".cid")
                     }
                 }
@@ -224,7 +224,7 @@ extension SpecDecoder {
     /// A positive size: `512MiB`, or a plain integer number of bytes.
     func byteSize(_ node: Node, path: String) -> ByteSize? {
         let size: ByteSize
-        if node.tagName == .int, let bytes = int(node, path: path) {
+        if tag(of: node) == .int, let bytes = int(node, path: path) {
             guard bytes >= 0 else { report("a size cannot be negative", at: node, path: path); return nil }
             size = ByteSize(bytes: Int64(bytes))
         } else {

@@ -13,7 +13,7 @@ extension SpecDecoder {
         case .mapping(let mapping):
             var map = SpecMap()
             for (keyNode, valueNode) in mapping {
-                guard let key = keyNode.scalar?.string, keyNode.tagName == .str else {
+                guard let key = keyNode.scalar?.string, tag(of: keyNode) == .str else {
                     report("expected a parameter name, found \(describe(keyNode))", at: keyNode, path: path)
                     continue
                 }
@@ -35,7 +35,7 @@ extension SpecDecoder {
             report("aliases are not supported here", at: node, path: path)
             return nil
         case .scalar(let scalar):
-            switch node.tagName {
+            switch tag(of: node) {
             case .str: return .string(scalar.string)
             case .bool: return .bool(scalar.string.lowercased() == "true")
             case .int:

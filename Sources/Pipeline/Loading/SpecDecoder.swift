@@ -22,6 +22,9 @@ final class SpecDecoder {
     var tasksWithBrokenOutputs: Set<String> = []
     /// Datasets named only by an FPS-style `inputs:` list, lifted to pipeline inputs named by their CID.
     var liftedInputs: [(name: String, cid: CID, path: String, node: Node)] = []
+    /// Whether the parser left plain scalars untyped (``SpecLoader``'s fast path, for text without
+    /// tags): ``tag(of:)`` then types them with ``SpecResolver/plainTag(_:)``.
+    var typesPlainScalars = false
 
     init(file: String, baseDirectory: URL?, options: SpecLoader.Options) {
         self.file = file
@@ -42,6 +45,18 @@ final class SpecDecoder {
 
     func record(_ path: String, _ node: Node, writtenAs written: String? = nil) {
         sourceMap.record(path, at: location(of: node), writtenAs: written)
+    }
+
+    /// The node's type under the spec's schema: `str`, `int`, `float`, `bool`, `null`, `map` or `seq`.
+    ///
+    /// When ``typesPlainScalars`` is set, every scalar's tag was left to the spec's schema (the
+    /// text has no `!`): a plain one is typed by ``SpecResolver/plainTag(_:)``, and any other
+    /// (quoted, literal, folded) is a string, as the YAML parser reports it.
+    func tag(of node: Node) -> Tag.Name {
+        if typesPlainScalars, case .scalar(let scalar) = node {
+            return scalar.style == .plain ? SpecResolver.plainTag(scalar.string) : .str
+        }
+        return node.tagName
     }
 
     // MARK: Shapes
@@ -68,7 +83,7 @@ final class SpecDecoder {
         }
         var fields = Fields(node: node)
         for (keyNode, value) in mapping {
-            guard let key = keyNode.scalar?.string, keyNode.tagName == .str else {
+            guard let key = keyNode.scalar?.string, tag(of: keyNode) == .str else {
                 report("expected a field name, found \(describe(keyNode))", at: keyNode, path: path)
                 continue
             }
@@ -94,7 +109,7 @@ final class SpecDecoder {
         }
         var entries: [(key: String, keyNode: Node, value: Node)] = []
         for (keyNode, value) in mapping {
-            guard let key = keyNode.scalar?.string, keyNode.tagName == .str else {
+            guard let key = keyNode.scalar?.string, tag(of: keyNode) == .str else {
                 report("expected a name, found \(describe(keyNode))", at: keyNode, path: path)
                 continue
             }
@@ -115,7 +130,7 @@ final class SpecDecoder {
 
     /// A string scalar (quoted numbers count as strings; bare numbers and booleans do not).
     func string(_ node: Node, path: String, what: String = "a string") -> String? {
-        guard let scalar = node.scalar, node.tagName == .str else {
+        guard let scalar = node.scalar, tag(of: node) == .str else {
             report("expected \(what), found \(describe(node))", at: node, path: path)
             return nil
         }
@@ -125,7 +140,7 @@ final class SpecDecoder {
     /// The literal text of a string, number or boolean scalar: command arguments and environment
     /// values may be written as `5` or `true` and mean the text as written.
     func scalarText(_ node: Node, path: String, what: String) -> String? {
-        guard let scalar = node.scalar, [.str, .int, .float, .bool].contains(node.tagName) else {
+        guard let scalar = node.scalar, [.str, .int, .float, .bool].contains(tag(of: node)) else {
             report("expected \(what), found \(describe(node))", at: node, path: path)
             return nil
         }
@@ -133,7 +148,7 @@ final class SpecDecoder {
     }
 
     func int(_ node: Node, path: String, what: String = "an integer") -> Int? {
-        guard let scalar = node.scalar, node.tagName == .int else {
+        guard let scalar = node.scalar, tag(of: node) == .int else {
             report("expected \(what), found \(describe(node))", at: node, path: path)
             return nil
         }
@@ -145,7 +160,7 @@ final class SpecDecoder {
     }
 
     func bool(_ node: Node, path: String) -> Bool? {
-        guard let scalar = node.scalar, node.tagName == .bool else {
+        guard let scalar = node.scalar, tag(of: node) == .bool else {
             report("expected true or false, found \(describe(node))", at: node, path: path)
             return nil
         }
@@ -154,11 +169,11 @@ final class SpecDecoder {
 
     /// An integer or a finite float.
     func number(_ node: Node, path: String, what: String) -> Double? {
-        guard let scalar = node.scalar, node.tagName == .int || node.tagName == .float else {
+        guard let scalar = node.scalar, tag(of: node) == .int || tag(of: node) == .float else {
             report("expected \(what), found \(describe(node))", at: node, path: path)
             return nil
         }
-        let value = node.tagName == .int ? SpecResolver.integer(scalar.string).map(Double.init) : SpecResolver.float(scalar.string)
+        let value = tag(of: node) == .int ? SpecResolver.integer(scalar.string).map(Double.init) : SpecResolver.float(scalar.string)
         guard let value, value.isFinite else {
             report("expected \(what), found \(scalar.string)", at: node, path: path)
             return nil
@@ -187,7 +202,7 @@ final class SpecDecoder {
         case .alias: return "an alias"
         case .scalar(let scalar):
             let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
-            switch node.tagName {
+            switch tag(of: node) {
             case .null: return "nothing (null)"
             case .int: return "the integer \(text)"
             case .float: return "the number \(text)"

@@ -55,10 +55,21 @@ public enum SpecLoader {
         text: String, file: String, baseDirectory: URL?, defaultName: String = "pipeline",
         options: Options = Options()
     ) throws(PipelineError) -> PipelineSpec {
+        try load(text: text, file: file, baseDirectory: baseDirectory, defaultName: defaultName, options: options,
+                 typingPlainScalars: true)
+    }
+
+    /// ``load(text:file:baseDirectory:defaultName:options:)``; with `typingPlainScalars` false, every
+    /// scalar is typed by Yams' resolver (the reference the fast path is tested against).
+    static func load(
+        text: String, file: String, baseDirectory: URL?, defaultName: String, options: Options, typingPlainScalars: Bool
+    ) throws(PipelineError) -> PipelineSpec {
         var effective = options
         if baseDirectory == nil { effective.allowsLocalPaths = false }
         let decoder = SpecDecoder(file: file, baseDirectory: baseDirectory, options: effective)
-        guard let root = parse(text, decoder: decoder) else { throw invalid(decoder.diagnostics, file: file) }
+        guard let root = parse(text, decoder: decoder, typingPlainScalars: typingPlainScalars) else {
+            throw invalid(decoder.diagnostics, file: file)
+        }
         let decoded = decoder.decodePipeline(root, defaultName: defaultName)
         var validator = SpecValidator(sourceMap: decoder.sourceMap, skippingOutputsOf: decoder.tasksWithBrokenOutputs)
         let spec = validator.validate(decoded)
@@ -83,10 +94,10 @@ public enum SpecLoader {
     }
 
     /// Parses YAML/JSON text into a node tree, turning a syntax error into a located diagnostic.
-    static func parse(_ text: String, decoder: SpecDecoder) -> Node? {
+    static func parse(_ text: String, decoder: SpecDecoder, typingPlainScalars: Bool = true) -> Node? {
         let start = SourceLocation(file: decoder.file, line: 1, column: 1)
         do {
-            guard let root = try Yams.compose(yaml: text, SpecResolver.resolver) else {
+            guard let root = try compose(text, decoder: decoder, typingPlainScalars: typingPlainScalars) else {
                 decoder.diagnostics.append(SpecDiagnostic(
                     location: start, path: "", message: "the file is empty: expected a pipeline spec (version: 1, tasks: [...])"))
                 return nil
@@ -99,6 +110,26 @@ public enum SpecLoader {
             decoder.diagnostics.append(SpecDiagnostic(location: start, path: "", message: "cannot parse: \(error)"))
             return nil
         }
+    }
+
+    /// Composes `text` into nodes, with the scalars typed by the spec's schema (``SpecResolver``).
+    ///
+    /// Text without a `!` has no explicit tags, so the parser can leave plain scalars untyped and
+    /// the decoder types the ones it reads (``SpecDecoder/tag(of:)``) without Yams' resolver, whose
+    /// regular expressions cost more than the parse. Keys are compared untyped then, which can only
+    /// find more duplicates (`5` and `'5'` are one key untyped, two typed): a duplicate found that
+    /// way is decided again with the keys typed, as is any text with tags.
+    static func compose(_ text: String, decoder: SpecDecoder, typingPlainScalars: Bool = true) throws -> Node? {
+        if typingPlainScalars, !text.utf8.contains(UInt8(ascii: "!")) {
+            do {
+                let root = try Yams.compose(yaml: text, Resolver.basic)
+                decoder.typesPlainScalars = true
+                return root
+            } catch let error as YamlError {
+                guard case .duplicatedKeysInMapping = error else { throw error }
+            }
+        }
+        return try Yams.compose(yaml: text, SpecResolver.resolver)
     }
 
     static func syntaxDiagnostic(_ error: YamlError, file: String) -> SpecDiagnostic {

@@ -168,7 +168,18 @@ extension SpecValue: Encodable {
     /// spaces (so a shell line reads as one argument); plain otherwise. The emitter still picks a
     /// quoted style by itself when plain text would not parse back.
     static func stringStyle(_ text: String) -> Node.Scalar.Style {
-        text.contains(where: \.isWhitespace) || SpecResolver.needsQuotes(text) ? .singleQuoted : .plain
+        containsWhitespace(text) || SpecResolver.needsQuotes(text) ? .singleQuoted : .plain
+    }
+
+    /// `text.contains(where: \.isWhitespace)`, answered from the bytes for ASCII text (walking
+    /// `Character`s to ask each one cost more than the rest of printing a string).
+    static func containsWhitespace(_ text: String) -> Bool {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+            if byte >= 0x80 { ascii = false }
+        }
+        return ascii ? false : text.contains(where: \.isWhitespace)
     }
 
     /// Swift's shortest round-trip spelling, with a `.0` added before an exponent (`1e-05` becomes

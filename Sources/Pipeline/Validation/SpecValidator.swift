@@ -41,9 +41,14 @@ public struct SpecValidator {
         checkTaskIDs(spec)
         checkReferences(spec)
         checkCycles(spec)
+        // Whether each pipeline input is private, as `spec.input(named:)` finds it (the first of
+        // that name). Passing the spec itself while a task is changed in place made each task copy
+        // every task of the spec.
+        var isPrivate: [String: Bool] = [:]
+        for input in spec.inputs where isPrivate[input.name] == nil { isPrivate[input.name] = input.isPrivate }
         for index in spec.tasks.indices {
             checkPlaceholders(spec.tasks[index], index: index)
-            applyPrivacy(spec, to: &spec.tasks[index], index: index)
+            applyPrivacy(isPrivate, to: &spec.tasks[index], index: index)
         }
         return spec
     }
@@ -152,9 +157,9 @@ public struct SpecValidator {
         }
     }
 
-    private mutating func applyPrivacy(_ spec: PipelineSpec, to task: inout TaskSpec, index: Int) {
+    private mutating func applyPrivacy(_ isPrivate: [String: Bool], to task: inout TaskSpec, index: Int) {
         let privateInputs = task.inputs.compactMap { input -> String? in
-            guard case .pipelineInput(let name) = input.source, spec.input(named: name)?.isPrivate == true else { return nil }
+            guard case .pipelineInput(let name) = input.source, isPrivate[name] == true else { return nil }
             return name
         }
         guard let first = privateInputs.first, task.locality != .required else { return }

@@ -18,8 +18,11 @@ extension RequesterRoutes {
         let accepted = try await offload { try intake.accept(submission) }
         let job = accepted.job
         requester.configuration.logger.info("job \(job.id) '\(job.name)' submitted")
-        requester.supervisor.start(job: job.id, known: accepted)
-        return try JSONResponse.make(try statusBuilder.status(of: job.id), status: .created)
+        // The answer is the job as stored, before its drive starts (built from what intake
+        // knows, not read back from the store while the drive begins).
+        let status = accepted.status
+        requester.supervisor.start(job: job.id, known: accepted.entry, recipes: accepted.recipes)
+        return try JSONResponse.make(status, status: .created)
     }
 
     func listJobs(_ request: Request, _ context: RequesterContext) throws -> Response {

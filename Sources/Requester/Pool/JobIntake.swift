@@ -20,12 +20,25 @@ struct JobIntake: Sendable {
     let store: JobStore
     let registry: PoolRegistry
 
-    /// Stores the job and returns its record with its resolved spec (equal to what loading the
-    /// stored copy gives, so the job's drive and placement can start from it).
+    /// A job intake stored, with what its drive and placement can start from.
+    struct Accepted: Sendable {
+        /// The job's record and resolved spec (equal to what loading the stored copy gives).
+        var entry: JobCatalog.Entry
+        /// The recipes built for the tasks' recipe keys, so the first drive does not build them again.
+        var recipes: SubmittedRecipes
+
+        var job: JobRecord { entry.job }
+        var spec: PipelineSpec { entry.spec }
+
+        /// What `GET /api/v1/jobs/{job}` shows until the drive starts, built without reading the store.
+        var status: JobStatus { JobStatusBuilder.submitted(entry.job, tasks: entry.spec.tasks.map(\.id)) }
+    }
+
+    /// Stores the job and returns its record with its resolved spec and the recipes built for it.
     ///
     /// - Throws: ``RequesterError/Code/badRequest`` with diagnostics for an invalid spec, or
     ///   naming the first CID that cannot be had.
-    func accept(_ submission: JobSubmission) throws -> JobCatalog.Entry {
+    func accept(_ submission: JobSubmission) throws -> Accepted {
         let file = submission.file ?? "spec.yaml"
         let spec: PipelineSpec
         do {
@@ -50,8 +63,8 @@ struct JobIntake: Sendable {
         }
         try checkCIDs(spec)
         let options = JobOptions(keepGoing: submission.options?.keepGoing ?? false, noCache: submission.options?.noCache ?? false)
-        let record = try prepared.submit(to: store, specFile: file, options: options)
-        return JobCatalog.Entry(job: record, spec: prepared.spec)
+        let (record, recipes) = try prepared.submitKeepingRecipes(to: store, specFile: file, options: options)
+        return Accepted(entry: JobCatalog.Entry(job: record, spec: prepared.spec), recipes: recipes)
     }
 
     /// Every named CID is held here (then pinned) or pinned by a node; private ones by a node.

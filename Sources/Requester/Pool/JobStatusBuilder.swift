@@ -24,6 +24,19 @@ struct JobStatusBuilder: Sendable {
         }
     }
 
+    /// What ``status(of:)`` reads for a job intake just stored, before its drive starts, built
+    /// from the record and the spec's task ids instead of the store: the job `queued`, every task
+    /// `pending` with no attempt, in spec order (the store's task order).
+    static func submitted(_ job: JobRecord, tasks: [String]) -> JobStatus {
+        // As the store gives dates back: seconds since 1970 in a double.
+        let created = Date(timeIntervalSince1970: job.created.timeIntervalSince1970)
+        let finished = job.finished.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) }
+        let statuses = tasks.enumerated().map { position, id in
+            status(TaskRecord(jobID: job.id, id: id, position: position), execution: nil, waitReason: nil)
+        }
+        return JobStatus(id: job.id, name: job.name, state: state(job.state), created: created, finished: finished, tasks: statuses)
+    }
+
     /// `queued` for a job not driven yet, else the stored state.
     static func state(_ state: JobState) -> String { state == .pending ? "queued" : state.rawValue }
 

@@ -22,10 +22,11 @@ final class JobSupervisor: Service, Sendable {
     /// Told the id of every job whose drive stopped (the job ended, or the drive failed).
     let onDriveEnd: @Sendable (String) -> Void
 
-    /// A job to drive, with its record and spec when intake just stored them.
+    /// A job to drive, with its record, spec and recipes when intake just stored them.
     private struct Start: Sendable {
         var job: String
         var known: JobCatalog.Entry?
+        var recipes = SubmittedRecipes()
     }
 
     private let incoming: AsyncStream<Start>
@@ -48,9 +49,10 @@ final class JobSupervisor: Service, Sendable {
 
     /// Starts driving a job (a new submission). `known` is the job's record and resolved spec
     /// when the caller holds them (intake): the drive and placement start from them instead of
-    /// loading the stored spec again.
-    func start(job: String, known: JobCatalog.Entry? = nil) {
-        continuation.yield(Start(job: job, known: known))
+    /// loading the stored spec again; `recipes` are the ones intake built for the recipe keys,
+    /// which the drive uses instead of building them again.
+    func start(job: String, known: JobCatalog.Entry? = nil, recipes: SubmittedRecipes = SubmittedRecipes()) {
+        continuation.yield(Start(job: job, known: known, recipes: recipes))
     }
 
     /// Cancels a job's drive; `false` when no drive runs it.
@@ -76,11 +78,12 @@ final class JobSupervisor: Service, Sendable {
                     guard !isDriving(job) else { continue }
                     catalog.open(job, known: start.known)
                     let spec = start.known?.spec
+                    let recipes = start.recipes
                     let drive = Task { [store, dispatcher, configuration, events] in
                         try await JobCoordinator(
                             store: store, dispatcher: dispatcher, concurrency: configuration.jobConcurrency,
                             observer: { event in events.ring(event.jobID) }
-                        ).run(job: job, spec: spec)
+                        ).run(job: job, spec: spec, recipes: recipes)
                     }
                     drives.withLock { $0[job] = drive }
                     group.addTask { await self.follow(job, drive) }
