@@ -263,7 +263,7 @@ struct PoolCommandsTests {
     @Test func devClusterStartsAPoolAndStopsEveryProcess() throws {
         let folder = TemporaryDirectory("dev-cluster")
         let shoal = try ShoalProcess(home: folder.file("home"))
-        let port = try freePort()
+        let port = try freePort(count: 3)
         let cluster = try shoal.start(["dev-cluster", "--workers", "2", "--base-port", String(port), "--folder", folder.file("nodes")])
         defer { if cluster.isRunning { cluster.kill(SIGKILL) } }
         _ = try waitForFile(folder.file("home/config.json"), process: cluster, seconds: 120)

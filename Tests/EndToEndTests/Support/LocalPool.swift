@@ -1,5 +1,6 @@
 import Foundation
 import ShoalTesting
+import Synchronization
 
 /// A requester and workers as real `shoal serve` / `shoal worker` processes on loopback, each
 /// with its own home, plus a client home whose commands reach the requester through
@@ -121,22 +122,39 @@ func waitForFile(_ path: String, process: ShoalProcess.Running, seconds: Double 
     return text
 }
 
-/// A TCP port that was free a moment ago (bound to port 0, then released).
-func freePort() throws -> Int {
+/// Ports handed out by ``freePort(count:)``, from a random start below the kernel's ephemeral
+/// range, so two tests of this process never get the same one.
+private let nextPort = Mutex(Int.random(in: 20_000..<28_000))
+
+/// A TCP port on 127.0.0.1 that is free now, with the `count - 1` ports after it free too
+/// (`dev-cluster --base-port` takes one per node).
+///
+/// The ports come from below the kernel's ephemeral range (32768 and up by default): a port the
+/// kernel picked for `bind(0)` could be taken, between its release here and the process's own
+/// bind, by another test's outgoing connection or port-0 server, and a neighbour of it was
+/// never checked at all. Below that range only explicit binds compete, and this process hands
+/// out each port once.
+func freePort(count: Int = 1) throws -> Int {
+    for _ in 0..<200 {
+        let base = nextPort.withLock { next -> Int in
+            defer { next = next + count >= 32_000 ? 20_000 : next + count }
+            return next
+        }
+        if (base..<(base + count)).allSatisfy(isBindable) { return base }
+    }
+    throw ShoalProcessError("no \(count) free consecutive ports found")
+}
+
+/// Whether 127.0.0.1:`port` can be bound now.
+private func isBindable(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw ShoalProcessError("socket: \(errno)") }
+    guard fd >= 0 else { return false }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    let bound = withUnsafePointer(to: &address) {
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw ShoalProcessError("bind: \(errno)") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    } == 0
 }
