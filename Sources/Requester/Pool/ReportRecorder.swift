@@ -65,9 +65,35 @@ struct ReportRecorder: Sendable {
             if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node, blocks: blocks) }
             return .duplicate(record, stored, newBlocks: newBlocks)
         case .wrongNode:
+            if let step { releasePins(of: step, attestation: outcome.attestation, blocks: blocks) }
             throw RequesterError(.forbidden, "execution \(id) is not held by this node")
         case .conflict(let record):
+            if let step { releasePins(of: step, attestation: outcome.attestation, blocks: blocks) }
             throw RequesterError(.conflict, "execution \(id) takes no report: \(Self.refusal(record.state, reason: record.reason))")
+        }
+    }
+
+    /// Unpins the step and attestation a report carried when the store did not record it (it
+    /// lost a race with the lease's expiry or with another outcome after the first check).
+    ///
+    /// Only blocks no recorded step can rely on: the report's own step, pinned directly as
+    /// `report`, when the provenance index knows nothing of it (a recorded step is indexed by
+    /// its outputs), and its attestation. The recipe and log blocks stay pinned: another attempt
+    /// of the same task shares the recipe, and many steps share an empty log. Unpinned blocks
+    /// stay on disk until gc; a failure here only leaves them pinned, as before.
+    private func releasePins(of step: (cid: CID, value: Step), attestation: CID?, blocks: ReportBlocks) {
+        guard blocks.bytes(of: step.cid) != nil else { return }
+        let index = store.provenanceIndex
+        // A look-up that fails counts as "recorded": when in doubt, keep the pin.
+        let recorded = step.value.outputs.values.contains { output in
+            do { return try index.producingStep(of: output)?.v1 == step.cid.v1 } catch { return true }
+        }
+        guard !recorded, (try? index.attestations(of: step.cid))?.isEmpty == true else { return }
+        var cids = [step.cid]
+        if let attestation, blocks.bytes(of: attestation) != nil { cids.append(attestation) }
+        for cid in cids {
+            guard case .pinned(let pin)? = try? repo.pinStatus(cid), pin.mode == .direct, pin.name == ReportBlocks.pinName else { continue }
+            _ = try? repo.unpin(cid)
         }
     }
 
