@@ -138,27 +138,44 @@ extension JobStore {
     /// `task.running` (`on <node>`) in the same transaction: the attempt was only queued until
     /// now (see ``startAttempt(job:task:node:queued:)``).
     public func claimExecutions(node: String, limit: Int, leaseUntil: Date, at date: Date = Date()) throws -> [ExecutionRecord] {
-        try write("claim for \(node)") { db in
-            let rows = try Row.fetchAll(
-                cached: db, sql: """
-                    SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state = 'placed'
-                    ORDER BY placed, id LIMIT ?
-                    """, arguments: [node, max(1, limit)])
-            var claimed: [ExecutionRecord] = []
-            for row in rows {
-                var record = try Self.executionRecord(row)
-                try db.executeCached(
-                    sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
-                    arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
-                try Self.appendEvent(
-                    db, job: record.jobID, kind: .taskRunning, task: record.taskID, attempt: record.attempt, message: "on \(node)")
-                record.state = .assigned
-                record.leaseExpires = leaseUntil
-                record.claimed = date
-                claimed.append(record)
-            }
-            return claimed
+        try write("claim for \(node)") { db in try Self.claim(db, node: node, limit: limit, leaseUntil: leaseUntil, at: date) }
+    }
+
+    /// The claims of several nodes in one transaction: for each `(node, limit)`, what
+    /// ``claimExecutions(node:limit:leaseUntil:at:)`` would claim, in the order given.
+    ///
+    /// The claims of a wave's nodes arrive together; one commit for all of them instead of one
+    /// each keeps them from queueing one by one for the store's writer behind other writes.
+    /// A node named twice claims twice (its second limit counts what the first left).
+    public func claimExecutions(
+        for claims: [(node: String, limit: Int)], leaseUntil: Date, at date: Date = Date()
+    ) throws -> [[ExecutionRecord]] {
+        guard !claims.isEmpty else { return [] }
+        return try write("claim for \(claims.count) node(s)") { db in
+            try claims.map { try Self.claim(db, node: $0.node, limit: $0.limit, leaseUntil: leaseUntil, at: date) }
         }
+    }
+
+    private static func claim(_ db: Database, node: String, limit: Int, leaseUntil: Date, at date: Date) throws -> [ExecutionRecord] {
+        let rows = try Row.fetchAll(
+            cached: db, sql: """
+                SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state = 'placed'
+                ORDER BY placed, id LIMIT ?
+                """, arguments: [node, max(1, limit)])
+        var claimed: [ExecutionRecord] = []
+        for row in rows {
+            var record = try Self.executionRecord(row)
+            try db.executeCached(
+                sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
+                arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
+            try Self.appendEvent(
+                db, job: record.jobID, kind: .taskRunning, task: record.taskID, attempt: record.attempt, message: "on \(node)")
+            record.state = .assigned
+            record.leaseExpires = leaseUntil
+            record.claimed = date
+            claimed.append(record)
+        }
+        return claimed
     }
 
     /// Renews, until `until`, the leases of the executions `node` holds and lists in `running`
