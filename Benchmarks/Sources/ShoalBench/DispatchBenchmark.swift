@@ -118,8 +118,9 @@ struct DispatchRun {
         /// From the first submit to the last claim that returned an assignment.
         var startSpan: Double
         var latencies: [Double]
-        /// Per execution: submit → created, created → placed, placed → claimed (requester clock).
-        var intake: [Double], placement: [Double], claim: [Double]
+        /// Per execution: submit → created, created → placed, placed → claimed (requester clock),
+        /// claimed → started (the claim's answer written, sent and read by the worker).
+        var intake: [Double], placement: [Double], claim: [Double], answer: [Double]
         var placementPasses: Int
 
         var tasksPerSecond: Double { Double(tasks) / seconds }
@@ -134,6 +135,7 @@ struct DispatchRun {
             Swift.print("    submit→queued (intake, coordinator):  p50 \(ms(intake, 0.5)), p99 \(ms(intake, 0.99))")
             Swift.print("    queued→placed (placement loop):       p50 \(ms(placement, 0.5)), p99 \(ms(placement, 0.99))")
             Swift.print("    placed→claimed (claim long-poll):     p50 \(ms(claim, 0.5)), p99 \(ms(claim, 0.99))")
+            Swift.print("    claimed→started (answer to the worker): p50 \(ms(answer, 0.5)), p99 \(ms(answer, 0.99))")
             Swift.print("  placement passes (requester metrics): \(placementPasses)")
         }
 
@@ -170,7 +172,7 @@ struct DispatchRun {
         // Join the client's times with the requester's own record of each execution.
         let store = try JobStore(home: home.path)
         let executions = try store.executions(in: [.reported])
-        var latencies: [Double] = [], intake: [Double] = [], placement: [Double] = [], claim: [Double] = []
+        var latencies: [Double] = [], intake: [Double] = [], placement: [Double] = [], claim: [Double] = [], answer: [Double] = []
         let starts = recorder.starts
         for execution in executions {
             guard let submit = submitted[execution.jobID] else { continue }
@@ -180,13 +182,14 @@ struct DispatchRun {
                 placement.append(placed.timeIntervalSince(execution.created))
                 if let claimed = execution.claimed { claim.append(claimed.timeIntervalSince(placed)) }
             }
+            if let claimed = execution.claimed, let start = starts[execution.id] { answer.append(start - claimed.timeIntervalSince1970) }
         }
         home.remove()
         guard executions.count == total, latencies.count == total else {
             throw ValidationError("expected \(total) reported executions with a start, found \(executions.count) / \(latencies.count)")
         }
         return Result(
-            tasks: total, seconds: seconds, startSpan: (starts.values.max() ?? 0) - (submitted.values.min() ?? 0), latencies: latencies, intake: intake, placement: placement, claim: claim,
+            tasks: total, seconds: seconds, startSpan: (starts.values.max() ?? 0) - (submitted.values.min() ?? 0), latencies: latencies, intake: intake, placement: placement, claim: claim, answer: answer,
             placementPasses: passes)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Provenance
 
 /// The pool's executions: each state change is one `IMMEDIATE` transaction that checks the
 /// current state first (see ``ExecutionState``), so a report racing a lease expiry, a duplicate
@@ -227,12 +228,23 @@ extension JobStore {
     /// lease expired, it was cancelled, it was handed back) is a ``ReportDisposition/conflict(_:)``.
     ///
     /// - Throws: ``JobStoreError/Code/notFound`` for an unknown execution.
-    public func reportExecution(_ id: String, node: String, outcome: String, at date: Date = Date()) throws -> ReportDisposition {
+    ///
+    /// - Parameter index: the provenance index entry of the reported step, recorded in the same
+    ///   transaction when the report is recorded or a duplicate (idempotent), so a recorded step
+    ///   is never without its index entry and a report costs one commit, not two.
+    public func reportExecution(
+        _ id: String, node: String, outcome: String, index: ProvenanceIndexEntry? = nil, at date: Date = Date()
+    ) throws -> ReportDisposition {
         try write("record report of \(id)") { db in
             guard var record = try Self.execution(db, id) else { throw JobStoreError(.notFound, "no execution \(id)") }
             guard record.node == node else { return .wrongNode(record) }
-            if record.state == .reported { return record.outcome == outcome ? .duplicate(record) : .conflict(record) }
+            if record.state == .reported {
+                guard record.outcome == outcome else { return .conflict(record) }
+                if let index { try SQLiteProvenanceIndex.record(index, in: db) }
+                return .duplicate(record)
+            }
             guard record.state.holdsLease else { return .conflict(record) }
+            if let index { try SQLiteProvenanceIndex.record(index, in: db) }
             try db.executeCached(
                 sql: "UPDATE pool_execution SET state = 'reported', outcome = ?, finished = ?, lease_expires = NULL WHERE id = ?",
                 arguments: [outcome, Self.seconds(date), id])
