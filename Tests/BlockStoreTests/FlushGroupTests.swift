@@ -6,6 +6,14 @@ import Testing
 @Suite struct FlushGroupTests {
     struct Boom: Error {}
 
+    /// A counter threads share.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        @discardableResult
+        func add() -> Int { value.withLock { $0 += 1; return $0 } }
+        var count: Int { value.withLock { $0 } }
+    }
+
     /// Runs `body` on `count` new threads at once and waits for all of them.
     private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let done = DispatchGroup()
@@ -18,55 +26,52 @@ import Testing
 
     @Test func aLoneCallRunsOneFlush() throws {
         let group = FlushGroup()
-        let runs = Atomic<Int>(0)
-        try group.flush { runs.add(1, ordering: .relaxed) }
-        try group.flush { runs.add(1, ordering: .relaxed) }
-        #expect(runs.load(ordering: .relaxed) == 2)
+        let runs = Counter()
+        try group.flush { runs.add() }
+        try group.flush { runs.add() }
+        #expect(runs.count == 2)
         #expect(group.count == 2)
     }
 
     @Test func callsThatArriveDuringAFlushShareTheNextOne() throws {
         let group = FlushGroup()
-        let runs = Atomic<Int>(0)
-        let arrived = Atomic<Int>(0)
+        let runs = Counter(), arrived = Counter(), failures = Counter()
         let firstStarted = DispatchSemaphore(value: 0)
-        let failures = Atomic<Int>(0)
         onThreads(9) { number in
             if number > 0 {
                 firstStarted.wait()
                 firstStarted.signal()
-                arrived.add(1, ordering: .relaxed)
+                arrived.add()
             }
             do {
                 try group.flush {
-                    let run = runs.add(1, ordering: .relaxed).newValue
-                    guard run == 1 else { return }
+                    guard runs.add() == 1 else { return }
                     // The first flush lasts until the eight others have called (and a little
                     // more, for them to be inside `flush`): none of them may count on it.
                     firstStarted.signal()
-                    while arrived.load(ordering: .relaxed) < 8 { usleep(1_000) }
+                    while arrived.count < 8 { usleep(1_000) }
                     usleep(100_000)
                 }
             } catch {
-                failures.add(1, ordering: .relaxed)
+                failures.add()
             }
         }
-        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(failures.count == 0)
         // Nine calls, two flushes: the first caller's, then one for the eight that came during it.
-        #expect(runs.load(ordering: .relaxed) == 2)
+        #expect(runs.count == 2)
         #expect(group.count == 2)
     }
 
     @Test func aCallIsNeverServedByAFlushThatStartedBeforeIt() throws {
         let group = FlushGroup()
-        let flushesStarted = Atomic<Int>(0)
+        let started = Counter()
         let secondCallerIn = DispatchSemaphore(value: 0)
         let firstRunning = DispatchSemaphore(value: 0)
-        let startedWhenSecondReturned = Atomic<Int>(0)
+        let seenBySecond = Mutex(0)
         onThreads(2) { number in
             if number == 0 {
                 try? group.flush {
-                    flushesStarted.add(1, ordering: .relaxed)
+                    started.add()
                     firstRunning.signal()
                     secondCallerIn.wait()
                     usleep(50_000)
@@ -74,24 +79,43 @@ import Testing
             } else {
                 firstRunning.wait()
                 secondCallerIn.signal()
-                try? group.flush { flushesStarted.add(1, ordering: .relaxed) }
-                startedWhenSecondReturned.store(flushesStarted.load(ordering: .relaxed), ordering: .relaxed)
+                try? group.flush { started.add() }
+                seenBySecond.withLock { $0 = started.count }
             }
         }
         // The second call came while the first flush ran: it returned only after a second flush.
-        #expect(startedWhenSecondReturned.load(ordering: .relaxed) == 2)
+        #expect(seenBySecond.withLock { $0 } == 2)
     }
 
-    @Test func everyCallerAFailedFlushServedGetsItsErrorAndTheNextFlushStartsClean() throws {
+    @Test func everyCallerOfAFailedFlushGetsItsErrorAndTheNextFlushStartsClean() throws {
         let group = FlushGroup()
-        let runs = Atomic<Int>(0)
-        #expect(throws: Boom.self) {
-            try group.flush {
-                runs.add(1, ordering: .relaxed)
-                throw Boom()
+        let runs = Counter(), failures = Counter()
+        let firstStarted = DispatchSemaphore(value: 0)
+        let arrived = Counter()
+        onThreads(4) { number in
+            if number > 0 {
+                firstStarted.wait()
+                firstStarted.signal()
+                arrived.add()
+            }
+            do {
+                try group.flush {
+                    // The first flush succeeds; the second, for the three that came during it, fails.
+                    if runs.add() == 1 {
+                        firstStarted.signal()
+                        while arrived.count < 3 { usleep(1_000) }
+                        usleep(100_000)
+                    } else {
+                        throw Boom()
+                    }
+                }
+            } catch {
+                failures.add()
             }
         }
-        try group.flush { runs.add(1, ordering: .relaxed) }
-        #expect(runs.load(ordering: .relaxed) == 2)
+        #expect(runs.count == 2)
+        #expect(failures.count == 3)
+        try group.flush { runs.add() }
+        #expect(runs.count == 3)
     }
 }

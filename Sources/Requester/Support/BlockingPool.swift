@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A few threads of the requester's own for blocking work (SQLite, block files, `syncfs`), so
@@ -17,7 +20,7 @@ import Foundation
 final class BlockingPool: @unchecked Sendable {
     // @unchecked: `pending` and `started` are read and written only with `condition` locked.
     /// The pool every requester route offloads to (``offload(_:)``).
-    static let shared = BlockingPool(threads: 4, name: "shoal-blocking")
+    static let shared = BlockingPool(threads: 4, name: "shoal-block")
 
     private let condition = NSCondition()
     private var pending: [@Sendable () -> Void] = []
@@ -27,7 +30,8 @@ final class BlockingPool: @unchecked Sendable {
     private let threads: Int
     private let name: String
 
-    /// A pool of `threads` threads named `name-N`, started on first use; they live as long as the process.
+    /// A pool of `threads` threads named `name-N` (the system keeps 15 characters of a thread's
+    /// name), started on first use; they live as long as the process.
     init(threads: Int, name: String) {
         precondition(threads > 0, "a blocking pool needs at least one thread")
         self.threads = threads
@@ -51,9 +55,14 @@ final class BlockingPool: @unchecked Sendable {
         condition.unlock()
         if start {
             for number in 1...threads {
-                let thread = Thread { [self] in loop() }
-                thread.name = "\(name)-\(number)"
-                thread.start()
+                let label = "\(name)-\(number)"
+                Thread { [self] in
+                    // Named for profiles and `top -H`; otherwise it inherits its creator's name.
+                    #if canImport(Glibc)
+                    _ = pthread_setname_np(pthread_self(), String(label.utf8.prefix(15))!)
+                    #endif
+                    loop()
+                }.start()
             }
         }
     }
