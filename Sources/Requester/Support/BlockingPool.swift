@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// A few threads of the requester's own for blocking work (SQLite, block files, `syncfs`), so
@@ -57,10 +54,8 @@ final class BlockingPool: @unchecked Sendable {
             for number in 1...threads {
                 let label = "\(name)-\(number)"
                 Thread { [self] in
-                    // Named for profiles and `top -H`; otherwise it inherits its creator's name.
-                    #if canImport(Glibc)
-                    _ = pthread_setname_np(pthread_self(), String(label.utf8.prefix(15))!)
-                    #endif
+                    // Named from inside (the system thread's name): it would inherit its creator's.
+                    Thread.current.name = label
                     loop()
                 }.start()
             }
