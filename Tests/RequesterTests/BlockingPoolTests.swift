@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
 import Testing
@@ -14,13 +11,6 @@ import Testing
         let name = try await pool.run { Thread.current.name ?? "" }
         #expect(name.hasPrefix("tb-named-"), "ran on '\(name)'")
         #expect(try await pool.run { 6 * 7 } == 42)
-    }
-
-    @Test func aNicePoolRunsItsWorkAtThatNiceLevelAndOnlyItsOwnThreads() async throws {
-        let pool = BlockingPool(threads: 1, name: "tb-nice", nice: 5)
-        let inPool = try await pool.run { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
-        let outside = try await BlockingPool(threads: 1, name: "tb-plain").run { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
-        #expect(inPool == outside + 5)
     }
 
     @Test func anErrorOfTheWorkIsThrownToTheCaller() async throws {

@@ -156,11 +156,10 @@ extension RequesterRoutes {
         let recorder = ReportRecorder(store: requester.store, repo: requester.repo, registry: requester.registry)
         let result: ReportRecorder.Result
         do {
-            // Block files and a flush to disk when blocks came: off the executor's threads, on
-            // the reports' own (a nice level lower than claims and intake: ``BlockingPool/reports``).
+            // Block files and a flush to disk when blocks came: off the event loop's threads.
             result = blocks.isEmpty
                 ? try recorder.record(execution: id, node: node, outcome: body.outcome)
-                : try await BlockingPool.reports.run { try recorder.record(execution: id, node: node, outcome: body.outcome, blocks: blocks) }
+                : try await offload { try recorder.record(execution: id, node: node, outcome: body.outcome, blocks: blocks) }
         } catch let error as RequesterError where error.code == .conflict {
             requester.metrics.reports("conflict").increment()
             throw error

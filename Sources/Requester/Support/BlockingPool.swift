@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// A few threads of the requester's own for blocking work (SQLite, block files, `syncfs`), so
@@ -21,11 +18,6 @@ final class BlockingPool: @unchecked Sendable {
     // @unchecked: `pending` and `started` are read and written only with `condition` locked.
     /// The pool every requester route offloads to (``offload(_:)``).
     static let shared = BlockingPool(threads: 4, name: "shoal-block")
-    /// The pool of reports' work (checks, block files, flush, pins, the recording), one nice
-    /// level step below the rest (nice 5): a report records work that is done, while claims
-    /// and intake start work that waits, so when the CPU is short the kernel gives it to those
-    /// first. Not idle priority: reports still get about a quarter of a busy CPU, so they never starve.
-    static let reports = BlockingPool(threads: 4, name: "shoal-report", nice: 5)
 
     private let condition = NSCondition()
     private var pending: [@Sendable () -> Void] = []
@@ -34,17 +26,13 @@ final class BlockingPool: @unchecked Sendable {
     private var started = false
     private let threads: Int
     private let name: String
-    private let nice: Int32
 
     /// A pool of `threads` threads named `name-N` (the system keeps 15 characters of a thread's
     /// name), started on first use; they live as long as the process.
-    ///
-    /// - Parameter nice: the threads' nice value (Linux schedules nice per thread), 0 by default.
-    init(threads: Int, name: String, nice: Int32 = 0) {
+    init(threads: Int, name: String) {
         precondition(threads > 0, "a blocking pool needs at least one thread")
         self.threads = threads
         self.name = name
-        self.nice = nice
     }
 
     /// Runs `work` on one of the pool's threads and returns its result.
@@ -68,10 +56,6 @@ final class BlockingPool: @unchecked Sendable {
                 Thread { [self] in
                     // Named from inside (the system thread's name): it would inherit its creator's.
                     Thread.current.name = label
-                    #if canImport(Glibc)
-                    // `who` 0 is the calling thread, not the whole process, on Linux.
-                    if nice != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
-                    #endif
                     loop()
                 }.start()
             }
