@@ -122,6 +122,8 @@ struct DispatchRun {
         /// claimed → started (the claim's answer written, sent and read by the worker).
         var intake: [Double], placement: [Double], claim: [Double], answer: [Double]
         var placementPasses: Int
+        /// CPU time of the whole process (requester, simulated workers, client) during the phase.
+        var cpuSeconds: Double
 
         var tasksPerSecond: Double { Double(tasks) / seconds }
 
@@ -137,6 +139,8 @@ struct DispatchRun {
             Swift.print("    placed→claimed (claim long-poll):     p50 \(ms(claim, 0.5)), p99 \(ms(claim, 0.99))")
             Swift.print("    claimed→started (answer to the worker): p50 \(ms(answer, 0.5)), p99 \(ms(answer, 0.99))")
             Swift.print("  placement passes (requester metrics): \(placementPasses)")
+            Swift.print(String(format: "  CPU of this process (requester, workers, client; user + system): %.1f s, %.2f ms per task",
+                               cpuSeconds, cpuSeconds * 1000 / Double(tasks)))
         }
 
         private func ms(_ samples: [Double], _ q: Double) -> String {
@@ -147,6 +151,7 @@ struct DispatchRun {
     func run() async throws -> Result {
         let total = benchmark.jobs * benchmark.tasksPerJob
         let recorder = StartRecorder(expected: total)
+        let cpuBefore = Self.processCPUSeconds()
         let ((seconds, submitted, passes), home) = try await BenchRequester.with { url, admin in
             let workerToken = try await PoolClient.with(.init(url: url, token: admin)) { try await $0.createToken(role: .worker).token }
             var joined: [SimulatedWorker] = []
@@ -169,6 +174,7 @@ struct DispatchRun {
             return (seconds, submitted, passes)
         }
 
+        let cpu = Self.processCPUSeconds() - cpuBefore
         // Join the client's times with the requester's own record of each execution.
         let store = try JobStore(home: home.path)
         let executions = try store.executions(in: [.reported])
@@ -190,7 +196,14 @@ struct DispatchRun {
         }
         return Result(
             tasks: total, seconds: seconds, startSpan: (starts.values.max() ?? 0) - (submitted.values.min() ?? 0), latencies: latencies, intake: intake, placement: placement, claim: claim, answer: answer,
-            placementPasses: passes)
+            placementPasses: passes, cpuSeconds: cpu)
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Submits every job (paced or not), waits until all succeeded; returns the seconds from the
