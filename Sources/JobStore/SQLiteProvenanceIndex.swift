@@ -43,18 +43,22 @@ public struct SQLiteProvenanceIndex: ProvenanceIndex {
     }
 
     public func record(_ entry: ProvenanceIndexEntry) throws {
-        try store.write("record step \(entry.step)") { db in
-            let step = Self.key(entry.step)
-            let output = try db.cachedStatement(sql: "INSERT OR IGNORE INTO provenance_output (output, step) VALUES (?, ?)")
-            for cid in entry.outputs { try output.execute(arguments: [Self.key(cid), step]) }
-            let attestation = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO provenance_attestation (step, attestation) VALUES (?, ?)")
-            for cid in entry.attestations { try attestation.execute(arguments: [step, Self.key(cid)]) }
-            if entry.memoizable {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO provenance_memo (recipe, step) VALUES (?, ?)",
-                    arguments: [Self.key(entry.recipe), step])
-            }
+        try store.write("record step \(entry.step)") { db in try Self.record(entry, in: db) }
+    }
+
+    /// Records `entry` inside a transaction the caller holds (a report records its outcome and
+    /// indexes its step in one).
+    static func record(_ entry: ProvenanceIndexEntry, in db: Database) throws {
+        let step = Self.key(entry.step)
+        let output = try db.cachedStatement(sql: "INSERT OR IGNORE INTO provenance_output (output, step) VALUES (?, ?)")
+        for cid in entry.outputs { try output.execute(arguments: [Self.key(cid), step]) }
+        let attestation = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO provenance_attestation (step, attestation) VALUES (?, ?)")
+        for cid in entry.attestations { try attestation.execute(arguments: [step, Self.key(cid)]) }
+        if entry.memoizable {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO provenance_memo (recipe, step) VALUES (?, ?)",
+                arguments: [Self.key(entry.recipe), step])
         }
     }
 

@@ -52,6 +52,8 @@ public final class Requester: Sendable {
     let board = ExecutionBoard()
     let catalog: JobCatalog
     let claims = Doorbell()
+    /// Claims that arrive together, claimed in one transaction.
+    let claimBatcher: ClaimBatcher
     let events = Doorbell()
     let logBell = Doorbell()
     let metrics = RequesterMetrics()
@@ -95,6 +97,7 @@ public final class Requester: Sendable {
         // A requester killed mid-upload left the CAR it was streaming; its blocks were never imported.
         for name in uploads.sweepLeftovers() { configuration.logger.info("removed \(name), left by an upload that never finished") }
         catalog = JobCatalog(store: store)
+        claimBatcher = ClaimBatcher(store: store, lease: configuration.lease)
 
         // A restart is not the nodes' fault: their leases and heartbeats count from now.
         let now = Date()

@@ -36,6 +36,28 @@ struct JobStoreExecutionsTests {
         try fixture.store.createExecutions([])
     }
 
+    @Test func theClaimsOfSeveralNodesAreOneTransactionEachAsIfMadeAlone() throws {
+        let fixture = try StoreFixture()
+        let job = try fixture.job(["a", "b", "c", "d"])
+        let records = try ["a", "b", "c", "d"].map { try queued(fixture, job: job, task: $0) }
+        let placements = [(records[0].id, "n1", "r"), (records[1].id, "n2", "r"), (records[2].id, "n1", "r"), (records[3].id, "n2", "r")]
+        #expect(try fixture.store.placeExecutions(placements).count == 4)
+        let lease = Date() + 30
+        // n1 asks for one, n2 for five, n3 has nothing placed, and n1 again takes what it left.
+        let claimed = try fixture.store.claimExecutions(
+            for: [(node: "n1", limit: 1), (node: "n2", limit: 5), (node: "n3", limit: 2), (node: "n1", limit: 4)], leaseUntil: lease)
+        // Placed at the same moment, a node's executions come in id order.
+        #expect(claimed.map(\.count) == [1, 2, 0, 1])
+        #expect(Set(claimed[0].map(\.taskID) + claimed[3].map(\.taskID)) == ["a", "c"])
+        #expect(Set(claimed[1].map(\.taskID)) == ["b", "d"])
+        for record in claimed.joined() {
+            #expect(record.state == .assigned)
+            #expect(try fixture.store.execution(record.id)?.state == .assigned)
+        }
+        #expect(try fixture.store.events(of: job).filter { $0.kind == .taskRunning }.count == 4)
+        #expect(try fixture.store.claimExecutions(for: [], leaseUntil: lease).isEmpty)
+    }
+
     @Test func anExecutionGoesFromQueueToReportOnce() throws {
         let fixture = try StoreFixture()
         let job = try fixture.job()

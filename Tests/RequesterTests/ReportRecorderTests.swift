@@ -166,6 +166,36 @@ import Testing
         }
     }
 
+    @Test func aReportThatLosesToAnotherOutcomeLeavesItsStepAndAttestationUnpinned() async throws {
+        try await TestPool.with { pool in
+            let data = testBlock(140).cid
+            let worker = FakeWorker(pool: pool)
+            try await worker.join(pins: [PinReport(cid: data.string, size: 10)])
+            _ = try await pool.submitJob(oneTaskSpec(input: data))
+            let assignment = try await worker.claimOne()
+            let (first, recorded) = try worker.carriedSuccess(assignment)
+            #expect(try await worker.send(assignment, first).status == 200)
+
+            // Another outcome of the same execution (another step): it passes the first check (a
+            // reported execution takes a duplicate), its blocks are stored, and the store refuses it.
+            var outcome = worker.succeeded(assignment, stdout: testBlock(141).cid)
+            let other = try worker.signedStep(of: outcome, assignment)
+            outcome.step = other.step
+            outcome.attestation = other.attestation
+            let answer = try await worker.send(assignment, ExecutionReport(outcome: outcome, blocks: other.blocks.map(ReportBlock.init)))
+            #expect(answer.status == 409, "\(answer.text)")
+            #expect(answer.error?.error.contains("another outcome was already recorded") == true, "\(answer.text)")
+
+            let repo = pool.requester.repo
+            #expect(try repo.has(other.step), "stored before the store decided")
+            #expect(try repo.pinStatus(other.step) == .notPinned)
+            #expect(try repo.pinStatus(other.attestation) == .notPinned)
+            // The recorded report's blocks keep their pins, the recipe both carried included.
+            for block in recorded.blocks { #expect(try repo.pinStatus(block.cid) != .notPinned, "\(block.cid)") }
+            #expect(other.recipe == recorded.recipe)
+        }
+    }
+
     @Test func aLateReportCarryingBlocksIs409AndStoresNothing() async throws {
         try await TestPool.with { pool in
             let data = testBlock(139).cid

@@ -118,9 +118,12 @@ struct DispatchRun {
         /// From the first submit to the last claim that returned an assignment.
         var startSpan: Double
         var latencies: [Double]
-        /// Per execution: submit → created, created → placed, placed → claimed (requester clock).
-        var intake: [Double], placement: [Double], claim: [Double]
+        /// Per execution: submit → created, created → placed, placed → claimed (requester clock),
+        /// claimed → started (the claim's answer written, sent and read by the worker).
+        var intake: [Double], placement: [Double], claim: [Double], answer: [Double]
         var placementPasses: Int
+        /// CPU time of the whole process (requester, simulated workers, client) during the phase.
+        var cpuSeconds: Double
 
         var tasksPerSecond: Double { Double(tasks) / seconds }
 
@@ -134,7 +137,10 @@ struct DispatchRun {
             Swift.print("    submit→queued (intake, coordinator):  p50 \(ms(intake, 0.5)), p99 \(ms(intake, 0.99))")
             Swift.print("    queued→placed (placement loop):       p50 \(ms(placement, 0.5)), p99 \(ms(placement, 0.99))")
             Swift.print("    placed→claimed (claim long-poll):     p50 \(ms(claim, 0.5)), p99 \(ms(claim, 0.99))")
+            Swift.print("    claimed→started (answer to the worker): p50 \(ms(answer, 0.5)), p99 \(ms(answer, 0.99))")
             Swift.print("  placement passes (requester metrics): \(placementPasses)")
+            Swift.print(String(format: "  CPU of this process (requester, workers, client; user + system): %.1f s, %.2f ms per task",
+                               cpuSeconds, cpuSeconds * 1000 / Double(tasks)))
         }
 
         private func ms(_ samples: [Double], _ q: Double) -> String {
@@ -145,6 +151,7 @@ struct DispatchRun {
     func run() async throws -> Result {
         let total = benchmark.jobs * benchmark.tasksPerJob
         let recorder = StartRecorder(expected: total)
+        let cpuBefore = Self.processCPUSeconds()
         let ((seconds, submitted, passes), home) = try await BenchRequester.with { url, admin in
             let workerToken = try await PoolClient.with(.init(url: url, token: admin)) { try await $0.createToken(role: .worker).token }
             var joined: [SimulatedWorker] = []
@@ -167,10 +174,11 @@ struct DispatchRun {
             return (seconds, submitted, passes)
         }
 
+        let cpu = Self.processCPUSeconds() - cpuBefore
         // Join the client's times with the requester's own record of each execution.
         let store = try JobStore(home: home.path)
         let executions = try store.executions(in: [.reported])
-        var latencies: [Double] = [], intake: [Double] = [], placement: [Double] = [], claim: [Double] = []
+        var latencies: [Double] = [], intake: [Double] = [], placement: [Double] = [], claim: [Double] = [], answer: [Double] = []
         let starts = recorder.starts
         for execution in executions {
             guard let submit = submitted[execution.jobID] else { continue }
@@ -180,14 +188,22 @@ struct DispatchRun {
                 placement.append(placed.timeIntervalSince(execution.created))
                 if let claimed = execution.claimed { claim.append(claimed.timeIntervalSince(placed)) }
             }
+            if let claimed = execution.claimed, let start = starts[execution.id] { answer.append(start - claimed.timeIntervalSince1970) }
         }
         home.remove()
         guard executions.count == total, latencies.count == total else {
             throw ValidationError("expected \(total) reported executions with a start, found \(executions.count) / \(latencies.count)")
         }
         return Result(
-            tasks: total, seconds: seconds, startSpan: (starts.values.max() ?? 0) - (submitted.values.min() ?? 0), latencies: latencies, intake: intake, placement: placement, claim: claim,
-            placementPasses: passes)
+            tasks: total, seconds: seconds, startSpan: (starts.values.max() ?? 0) - (submitted.values.min() ?? 0), latencies: latencies, intake: intake, placement: placement, claim: claim, answer: answer,
+            placementPasses: passes, cpuSeconds: cpu)
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Submits every job (paced or not), waits until all succeeded; returns the seconds from the

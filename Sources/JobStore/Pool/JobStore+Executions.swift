@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Provenance
 
 /// The pool's executions: each state change is one `IMMEDIATE` transaction that checks the
 /// current state first (see ``ExecutionState``), so a report racing a lease expiry, a duplicate
@@ -138,27 +139,44 @@ extension JobStore {
     /// `task.running` (`on <node>`) in the same transaction: the attempt was only queued until
     /// now (see ``startAttempt(job:task:node:queued:)``).
     public func claimExecutions(node: String, limit: Int, leaseUntil: Date, at date: Date = Date()) throws -> [ExecutionRecord] {
-        try write("claim for \(node)") { db in
-            let rows = try Row.fetchAll(
-                cached: db, sql: """
-                    SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state = 'placed'
-                    ORDER BY placed, id LIMIT ?
-                    """, arguments: [node, max(1, limit)])
-            var claimed: [ExecutionRecord] = []
-            for row in rows {
-                var record = try Self.executionRecord(row)
-                try db.executeCached(
-                    sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
-                    arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
-                try Self.appendEvent(
-                    db, job: record.jobID, kind: .taskRunning, task: record.taskID, attempt: record.attempt, message: "on \(node)")
-                record.state = .assigned
-                record.leaseExpires = leaseUntil
-                record.claimed = date
-                claimed.append(record)
-            }
-            return claimed
+        try write("claim for \(node)") { db in try Self.claim(db, node: node, limit: limit, leaseUntil: leaseUntil, at: date) }
+    }
+
+    /// The claims of several nodes in one transaction: for each `(node, limit)`, what
+    /// ``claimExecutions(node:limit:leaseUntil:at:)`` would claim, in the order given.
+    ///
+    /// The claims of a wave's nodes arrive together; one commit for all of them instead of one
+    /// each keeps them from queueing one by one for the store's writer behind other writes.
+    /// A node named twice claims twice (its second limit counts what the first left).
+    public func claimExecutions(
+        for claims: [(node: String, limit: Int)], leaseUntil: Date, at date: Date = Date()
+    ) throws -> [[ExecutionRecord]] {
+        guard !claims.isEmpty else { return [] }
+        return try write("claim for \(claims.count) node(s)") { db in
+            try claims.map { try Self.claim(db, node: $0.node, limit: $0.limit, leaseUntil: leaseUntil, at: date) }
         }
+    }
+
+    private static func claim(_ db: Database, node: String, limit: Int, leaseUntil: Date, at date: Date) throws -> [ExecutionRecord] {
+        let rows = try Row.fetchAll(
+            cached: db, sql: """
+                SELECT \(Self.executionColumns) FROM pool_execution WHERE node = ? AND state = 'placed'
+                ORDER BY placed, id LIMIT ?
+                """, arguments: [node, max(1, limit)])
+        var claimed: [ExecutionRecord] = []
+        for row in rows {
+            var record = try Self.executionRecord(row)
+            try db.executeCached(
+                sql: "UPDATE pool_execution SET state = 'assigned', lease_expires = ?, claimed = ? WHERE id = ?",
+                arguments: [Self.seconds(leaseUntil), Self.seconds(date), record.id])
+            try Self.appendEvent(
+                db, job: record.jobID, kind: .taskRunning, task: record.taskID, attempt: record.attempt, message: "on \(node)")
+            record.state = .assigned
+            record.leaseExpires = leaseUntil
+            record.claimed = date
+            claimed.append(record)
+        }
+        return claimed
     }
 
     /// Renews, until `until`, the leases of the executions `node` holds and lists in `running`
@@ -210,12 +228,23 @@ extension JobStore {
     /// lease expired, it was cancelled, it was handed back) is a ``ReportDisposition/conflict(_:)``.
     ///
     /// - Throws: ``JobStoreError/Code/notFound`` for an unknown execution.
-    public func reportExecution(_ id: String, node: String, outcome: String, at date: Date = Date()) throws -> ReportDisposition {
+    ///
+    /// - Parameter index: the provenance index entry of the reported step, recorded in the same
+    ///   transaction when the report is recorded or a duplicate (idempotent), so a recorded step
+    ///   is never without its index entry and a report costs one commit, not two.
+    public func reportExecution(
+        _ id: String, node: String, outcome: String, index: ProvenanceIndexEntry? = nil, at date: Date = Date()
+    ) throws -> ReportDisposition {
         try write("record report of \(id)") { db in
             guard var record = try Self.execution(db, id) else { throw JobStoreError(.notFound, "no execution \(id)") }
             guard record.node == node else { return .wrongNode(record) }
-            if record.state == .reported { return record.outcome == outcome ? .duplicate(record) : .conflict(record) }
+            if record.state == .reported {
+                guard record.outcome == outcome else { return .conflict(record) }
+                if let index { try SQLiteProvenanceIndex.record(index, in: db) }
+                return .duplicate(record)
+            }
             guard record.state.holdsLease else { return .conflict(record) }
+            if let index { try SQLiteProvenanceIndex.record(index, in: db) }
             try db.executeCached(
                 sql: "UPDATE pool_execution SET state = 'reported', outcome = ?, finished = ?, lease_expires = NULL WHERE id = ?",
                 arguments: [outcome, Self.seconds(date), id])

@@ -100,23 +100,21 @@ extension RequesterRoutes {
         _ = try context.authentication.requireNode(node)
         let wait = try Self.integer(request, "wait", default: 30, range: 0...60)
         let max = try Self.integer(request, "max", default: 1, range: 1...1000)
-        let store = requester.store
         guard requester.registry.node(node) != nil else { throw RequesterError(.notFound, "node \(node) is not in the pool; join again") }
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
             // Listen before looking, so a placement made after the look still wakes this poll.
             let ticket = requester.claims.listen(node)
             defer { requester.claims.forget(ticket) }
-            let now = Date()
-            let claimed = try store.claimExecutions(
-                node: node, limit: max, leaseUntil: now + requester.configuration.lease.timeInterval, at: now)
+            // With the other claims that arrive now, in one transaction (``ClaimBatcher``).
+            let claimed = try await requester.claimBatcher.claim(node: node, limit: max)
             if !claimed.isEmpty {
                 // Decoded for its inputs (the providers) and as a check of the stored text, which
                 // goes out as it is (``ClaimAnswer``).
                 let entries = try claimed.map { execution -> ClaimAnswer.Entry in
                     let step = try DemandBuilder.assignment(of: execution)
                     return ClaimAnswer.Entry(
-                        execution: execution.id, leaseExpires: execution.leaseExpires ?? now,
+                        execution: execution.id, leaseExpires: execution.leaseExpires ?? Date(),
                         providers: requester.providers.providers(for: step, claimant: node), storedStep: execution.assignment)
                 }
                 for job in Set(claimed.map(\.jobID)) { requester.events.ring(job) }

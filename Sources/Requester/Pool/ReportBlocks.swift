@@ -18,6 +18,8 @@ struct ReportBlocks: Sendable {
     private let byMultihash: [Multihash: Int]
 
     static let none = ReportBlocks(checked: [])
+    /// The name of the direct pins a report's blocks get.
+    static let pinName = "report"
 
     /// Checks `wire`: bounds, then every block's hash.
     ///
@@ -79,11 +81,11 @@ struct ReportBlocks: Sendable {
             let cids = blocks.map(\.cid)
             do {
                 // One flush to disk (when a file was written) and one transaction for all.
-                _ = try writer.pin(cids, mode: .direct, name: "report")
+                _ = try writer.pin(cids, mode: .direct, name: Self.pinName)
             } catch let error as BlockStoreError where error.code == .alreadyPinned {
                 for cid in cids {
                     do {
-                        _ = try writer.pin(cid, mode: .direct, name: "report")
+                        _ = try writer.pin(cid, mode: .direct, name: Self.pinName)
                     } catch let error as BlockStoreError where error.code == .alreadyPinned {
                         continue
                     }

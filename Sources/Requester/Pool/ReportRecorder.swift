@@ -19,7 +19,7 @@ import Provenance
 /// before the outcome is recorded. Then the store decides (``JobStore/JobStore/reportExecution(_:node:outcome:at:)``):
 /// recorded, a duplicate of the recorded outcome (200; nothing stored changes, but it is indexed
 /// and announced again), or a conflict (409: the lease expired and the task went elsewhere, the
-/// job was cancelled, another outcome was recorded). A recorded step is indexed for lineage (its outputs → the step, with the
+/// job was cancelled, another outcome was recorded). A recorded step is indexed for lineage in the same transaction (its outputs → the step, with the
 /// attestation when its signature by that node checks out), and its outputs are added to the
 /// node's pins, so downstream tasks are placed next to them.
 struct ReportRecorder: Sendable {
@@ -53,21 +53,47 @@ struct ReportRecorder: Sendable {
         var stored = outcome
         if stored.node == nil { stored.node = node }
         let text = String(decoding: try PoolAPI.encoder.encode(stored), as: UTF8.self)
-        switch try store.reportExecution(id, node: node, outcome: text) {
+        // Indexed in the transaction that records the outcome (or finds it a duplicate).
+        let entry = step.map { indexEntry($0.cid, $0.value, attestation: outcome.attestation, node: node, blocks: blocks) }
+        switch try store.reportExecution(id, node: node, outcome: text, index: entry) {
         case .recorded(let record):
-            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node, blocks: blocks) }
             let outputs = outcome.outputs.values.map { NodePin(cid: $0, size: max(0, outcome.outputBytes) / Int64(max(1, outcome.outputs.count))) }
             if !outputs.isEmpty {
                 registry.addPins(node, outputs)
             }
             return .recorded(record, stored, newBlocks: newBlocks)
         case .duplicate(let record):
-            if let step { try index(step.cid, step.value, attestation: outcome.attestation, node: node, blocks: blocks) }
             return .duplicate(record, stored, newBlocks: newBlocks)
         case .wrongNode:
+            if let step { releasePins(of: step, attestation: outcome.attestation, blocks: blocks) }
             throw RequesterError(.forbidden, "execution \(id) is not held by this node")
         case .conflict(let record):
+            if let step { releasePins(of: step, attestation: outcome.attestation, blocks: blocks) }
             throw RequesterError(.conflict, "execution \(id) takes no report: \(Self.refusal(record.state, reason: record.reason))")
+        }
+    }
+
+    /// Unpins the step and attestation a report carried when the store did not record it (it
+    /// lost a race with the lease's expiry or with another outcome after the first check).
+    ///
+    /// Only blocks no recorded step can rely on: the report's own step, pinned directly as
+    /// `report`, when the provenance index knows nothing of it (a recorded step is indexed by
+    /// its outputs), and its attestation. The recipe and log blocks stay pinned: another attempt
+    /// of the same task shares the recipe, and many steps share an empty log. Unpinned blocks
+    /// stay on disk until gc; a failure here only leaves them pinned, as before.
+    private func releasePins(of step: (cid: CID, value: Step), attestation: CID?, blocks: ReportBlocks) {
+        guard blocks.bytes(of: step.cid) != nil else { return }
+        let index = store.provenanceIndex
+        // A look-up that fails counts as "recorded": when in doubt, keep the pin.
+        let recorded = step.value.outputs.values.contains { output in
+            do { return try index.producingStep(of: output)?.v1 == step.cid.v1 } catch { return true }
+        }
+        guard !recorded, (try? index.attestations(of: step.cid))?.isEmpty == true else { return }
+        var cids = [step.cid]
+        if let attestation, blocks.bytes(of: attestation) != nil { cids.append(attestation) }
+        for cid in cids {
+            guard case .pinned(let pin)? = try? repo.pinStatus(cid), pin.mode == .direct, pin.name == ReportBlocks.pinName else { continue }
+            _ = try? repo.unpin(cid)
         }
     }
 
@@ -113,8 +139,8 @@ struct ReportRecorder: Sendable {
         return (cid, step)
     }
 
-    /// Indexes a recorded step for lineage, with its attestation when it is valid and by `node`.
-    private func index(_ cid: CID, _ step: Step, attestation: CID?, node: String, blocks: ReportBlocks) throws {
+    /// The lineage index entry of a step, with its attestation when it is valid and by `node`.
+    private func indexEntry(_ cid: CID, _ step: Step, attestation: CID?, node: String, blocks: ReportBlocks) -> ProvenanceIndexEntry {
         var attestations: [CID] = []
         if let attestation, let bytes = blocks.bytes(of: attestation) ?? (try? repo.block(attestation)),
            let value = try? Attestation(block: Block(trusted: attestation, bytes: bytes)),
@@ -122,6 +148,6 @@ struct ReportRecorder: Sendable {
         {
             attestations.append(attestation)
         }
-        try store.provenanceIndex.record(ProvenanceIndexEntry(step: cid, step, attestations: attestations))
+        return ProvenanceIndexEntry(step: cid, step, attestations: attestations)
     }
 }

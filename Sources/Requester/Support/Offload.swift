@@ -1,9 +1,7 @@
-import Dispatch
-
-/// Runs blocking work (SQLite, the block store, file I/O of uploads) on a Dispatch thread, so
-/// long store operations do not hold a thread of Swift's cooperative pool.
+/// Runs blocking work (SQLite, the block store, file I/O of uploads) on the requester's own
+/// threads (``BlockingPool``), so long store operations do not hold a thread of the executor
+/// that runs the async routes (on Linux, libdispatch's global queue, which `DispatchQueue.global()`
+/// shares).
 func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
+    try await BlockingPool.shared.run(work)
 }

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A few threads of the requester's own for blocking work (SQLite, block files, `syncfs`), so
+/// that work never holds a thread that async code needs.
+///
+/// On Linux, Swift's global executor runs tasks on libdispatch's global root queue, the same
+/// queue `DispatchQueue.global()` feeds: a report that blocked there (creating block files,
+/// waiting 7.5 ms for a `syncfs`, waiting for SQLite's writer) held one of the threads the claim
+/// long-polls and the coordinators run on, and libdispatch only adds threads once it notices
+/// them blocked. These threads are separate: blocking work queues here, in order, and async code
+/// keeps its threads. They still share the CPU with everything else; what they do not take is a
+/// turn on the executor's threads.
+///
+/// ```swift
+/// let result = try await BlockingPool.shared.run { try store.expensiveWrite() }
+/// ```
+final class BlockingPool: @unchecked Sendable {
+    // @unchecked: `pending` and `started` are read and written only with `condition` locked.
+    /// The pool every requester route offloads to (``offload(_:)``).
+    static let shared = BlockingPool(threads: 4, name: "shoal-block")
+
+    private let condition = NSCondition()
+    private var pending: [@Sendable () -> Void] = []
+    /// Index of the next job in `pending` (the array is compacted when it runs empty).
+    private var head = 0
+    private var started = false
+    private let threads: Int
+    private let name: String
+
+    /// A pool of `threads` threads named `name-N` (the system keeps 15 characters of a thread's
+    /// name), started on first use; they live as long as the process.
+    init(threads: Int, name: String) {
+        precondition(threads > 0, "a blocking pool needs at least one thread")
+        self.threads = threads
+        self.name = name
+    }
+
+    /// Runs `work` on one of the pool's threads and returns its result.
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            submit { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// Queues `job` for the next free thread.
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        pending.append(job)
+        let start = !started
+        started = true
+        condition.signal()
+        condition.unlock()
+        if start {
+            for number in 1...threads {
+                let label = "\(name)-\(number)"
+                Thread { [self] in
+                    // Named from inside (the system thread's name): it would inherit its creator's.
+                    Thread.current.name = label
+                    loop()
+                }.start()
+            }
+        }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == pending.count { condition.wait() }
+            let job = pending[head]
+            head += 1
+            if head == pending.count {
+                pending.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.unlock()
+            job()
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Requester
+
+@Suite struct BlockingPoolTests {
+    struct Boom: Error, Equatable {}
+
+    @Test func workRunsOnThePoolsOwnNamedThreadsAndReturnsItsResult() async throws {
+        let pool = BlockingPool(threads: 2, name: "tb-named")
+        let name = try await pool.run { Thread.current.name ?? "" }
+        #expect(name.hasPrefix("tb-named-"), "ran on '\(name)'")
+        #expect(try await pool.run { 6 * 7 } == 42)
+    }
+
+    @Test func anErrorOfTheWorkIsThrownToTheCaller() async throws {
+        let pool = BlockingPool(threads: 1, name: "tb-error")
+        await #expect(throws: Boom.self) { try await pool.run { throw Boom() } }
+        // The thread survives a failed job.
+        #expect(try await pool.run { "still here" } == "still here")
+    }
+
+    @Test func asManyJobsRunAtOnceAsThePoolHasThreads() async throws {
+        let pool = BlockingPool(threads: 3, name: "tb-width")
+        let load = Load()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    try await pool.run {
+                        load.enter()
+                        usleep(20_000)
+                        load.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Never more than its threads, and blocking jobs overlap up to that.
+        #expect(load.peak == 3)
+    }
+
+    /// How many jobs run at once, and the most that ever did.
+    final class Load: Sendable {
+        private let state = Mutex((running: 0, peak: 0))
+        func enter() { state.withLock { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
+        func leave() { state.withLock { $0.running -= 1 } }
+        var peak: Int { state.withLock { $0.peak } }
+    }
+}
