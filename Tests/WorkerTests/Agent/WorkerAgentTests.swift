@@ -457,7 +457,8 @@ import UnixFS
                 try await world.requester.wait { $0.heartbeats.count >= named + 2 }
                 let refusal = await #expect(throws: PoolClientError.self) { try await peer.block(open) }
                 #expect(refusal?.status == 401)
-                let own = client.authorized(by: try #require(agent.session.peerTicket))
+                let ownTicket = try #require(agent.session.peerTicket)
+                let own = client.authorized(by: ownTicket)
                 #expect(try await own.block(open) == Array("shared".utf8))
                 let metrics = try await own.metrics(), reason = #"shoal_worker_peer_tickets_refused_total{reason="revoked"}"#
                 #expect(metrics.contains(reason), "\(metrics)")
