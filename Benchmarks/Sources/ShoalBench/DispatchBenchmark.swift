@@ -222,15 +222,20 @@ struct DispatchRun {
             times[status.id] = submitted
         }
         try await recorder.waitForAll()
-        // Every task started and reported; now every job must be recorded as succeeded.
-        while true {
-            let summaries = try await client.jobs(limit: 1000)
-            let ours = summaries.filter { times[$0.id] != nil }
-            if let failed = ours.first(where: { $0.state == "failed" || $0.state == "cancelled" }) {
-                throw BenchFailure("job \(failed.id) \(failed.state)")
-            }
-            if ours.count == times.count, ours.allSatisfy({ $0.state == "succeeded" }) { break }
-            try await Task.sleep(for: .milliseconds(10))
+        // Every task started and reported; now every job must be recorded as succeeded. The list
+        // holds the newest 1,000 jobs at most: older ones are asked one by one (with more than
+        // 1,000 jobs, waiting for the list alone to show them all never ended).
+        var pending = Set(times.keys)
+        func check(_ id: String, _ state: String) throws {
+            if state == "failed" || state == "cancelled" { throw BenchFailure("job \(id) \(state)") }
+            if state == "succeeded" { pending.remove(id) }
+        }
+        while !pending.isEmpty {
+            let listed = try await client.jobs(limit: 1000)
+            for summary in listed where pending.contains(summary.id) { try check(summary.id, summary.state) }
+            let seen = Set(listed.map(\.id))
+            for id in pending.filter({ !seen.contains($0) }) { try check(id, try await client.job(id).state) }
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         }
         let seconds = Date().timeIntervalSince1970 - (times.values.min() ?? start)
         return (seconds, times)
