@@ -60,4 +60,21 @@ extension RepoWriterTests {
         }
         #expect(error?.code == .corrupt)
     }
+
+    @Test func aPinOnBlocksAnotherSessionWroteWaitsForAFlushToo() throws {
+        let dir = TemporaryDirectory()
+        let repo = try Repo(home: dir.path)
+        let block = TestDAG.rawLeaf(seed: 7)
+        // Another session wrote the block and has not pinned (so not flushed) yet.
+        let other = try repo.beginWriteSession()
+        try other.writer.put(block)
+        let before = repo.blocks.flushCount
+        try repo.write { writer in
+            #expect(try !writer.store(block), "the file was there already")
+            try writer.pin(block.cid)
+        }
+        // The pin rests on a file nobody flushed: it flushed first.
+        #expect(repo.blocks.flushCount > before)
+        other.abandon()
+    }
 }

@@ -39,6 +39,30 @@ import Testing
         #expect(load.peak == 3)
     }
 
+    @Test func aJobThatRanReleasesWhatItCapturedWhileTheQueueIsNotEmpty() async throws {
+        final class Payload: Sendable {}
+        let pool = BlockingPool(threads: 1, name: "tb-release")
+        let (hold, holding, later) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        weak var watched: Payload?
+        do {
+            let payload = Payload()
+            watched = payload
+            pool.submit { hold.wait() }                               // keeps the queue from running
+            pool.submit { withExtendedLifetime(payload) {} }          // captures the payload
+            pool.submit { holding.signal(); later.wait() }            // runs after it, and waits
+            pool.submit {}                                            // so the queue is not empty
+        }
+        hold.signal()
+        holding.wait()
+        #expect(watched == nil, "a job that ran still holds what it captured")
+        later.signal()
+    }
+
+    @Test func routesOffloadShortWorkAndBulkWorkToPoolsOfTheirOwn() async throws {
+        #expect(try await offload { Thread.current.name ?? "" }.hasPrefix("shoal-block-"))
+        #expect(try await offloadBulk { Thread.current.name ?? "" }.hasPrefix("shoal-bulk-"))
+    }
+
     /// How many jobs run at once, and the most that ever did.
     final class Load: Sendable {
         private let state = Mutex((running: 0, peak: 0))

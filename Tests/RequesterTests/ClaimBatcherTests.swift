@@ -52,4 +52,43 @@ import Testing
         #expect(try await batcher.claim(node: "n0", limit: 2).count == 2)
         #expect(try await batcher.claim(node: "n0", limit: 9).count == 3)
     }
+
+    @Test func aClaimThatFailsFailsAloneNotTheOthersInItsBatch() async throws {
+        struct Unreadable: Error {}
+        let (store, folder) = try placedStore(tasks: 20, nodes: 10)
+        defer { withExtendedLifetime(folder) {} }
+        // The store, except that a batch holding node n3 cannot be read (a corrupt row of n3's).
+        let batcher = ClaimBatcher(lease: .seconds(30)) { requests, leaseUntil, now in
+            if requests.contains(where: { $0.node == "n3" }) { throw Unreadable() }
+            return try store.claimExecutions(for: requests, leaseUntil: leaseUntil, at: now)
+        }
+        // The claimer thread is held until all ten claims are queued: they are one batch.
+        let gate = DispatchSemaphore(value: 0)
+        ClaimBatcher.claimer.submit { gate.wait() }
+        let answers = await withTaskGroup(of: (String, Result<[ExecutionRecord], any Error>).self) { group in
+            for node in 0..<10 {
+                group.addTask { ("n\(node)", await Result { try await batcher.claim(node: "n\(node)", limit: 4) }) }
+            }
+            group.addTask {
+                for _ in 0..<10_000 where batcher.queued < 10 { try? await Task.sleep(for: .milliseconds(1)) }
+                gate.signal()
+                return ("gate", .success([]))
+            }
+            return await group.reduce(into: [String: Result<[ExecutionRecord], any Error>]()) { $0[$1.0] = $1.1 }
+        }.filter { $0.key != "gate" }
+        #expect(answers.count == 10)
+        for (node, answer) in answers {
+            switch answer {
+            case .success(let claimed): #expect(node != "n3" && claimed.count == 2, "\(node)")
+            case .failure(let error): #expect(node == "n3" && error is Unreadable, "\(node): \(error)")
+            }
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The result of an async throwing body.
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
 }

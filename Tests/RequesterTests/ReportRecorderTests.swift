@@ -193,6 +193,19 @@ import Testing
             // The recorded report's blocks keep their pins, the recipe both carried included.
             for block in recorded.blocks { #expect(try repo.pinStatus(block.cid) != .notPinned, "\(block.cid)") }
             #expect(other.recipe == recorded.recipe)
+
+            // A losing report that names the recorded step's attestation as its own (and carries
+            // it) does not unpin it: only an attestation of the losing step goes.
+            let signature = try #require(first.outcome.attestation)
+            let carried = try #require(first.blocks?.first { $0.cid == signature })
+            var thief = worker.succeeded(assignment, stdout: testBlock(142).cid)
+            let third = try worker.signedStep(of: thief, assignment)
+            thief.step = third.step
+            thief.attestation = signature
+            let blocks = third.blocks.filter { $0.cid != third.attestation }.map(ReportBlock.init) + [carried]
+            let refused = try await worker.send(assignment, ExecutionReport(outcome: thief, blocks: blocks))
+            #expect(refused.status >= 400, "\(refused.text)")
+            #expect(try repo.pinStatus(signature) != .notPinned)
         }
     }
 

@@ -17,7 +17,7 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
     private struct State {
         var pending: [RepoDatabase.IndexedBlock] = []
         var closed = false
-        var wroteSinceSync = false
+        var storedSinceSync = false
         /// dag-pb blocks this session wrote that have no links (see ``isLinklessDagPB(_:)``).
         var leaves: Set<CID> = []
     }
@@ -56,7 +56,9 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
         // there is read and verified by the pin walk.
         let linkless = wrote && block.cid.codec == .dagPB && Self.isLinklessDagPB(block.bytes)
         let batch: [RepoDatabase.IndexedBlock]? = state.withLock { state in
-            if wrote { state.wroteSinceSync = true }
+            // A file that was already there may be another session's write, not flushed yet: a
+            // pin resting on it must wait for a flush too (FlushGroup shares it).
+            state.storedSinceSync = true
             if linkless, state.leaves.count < Self.maxRememberedLeaves { state.leaves.insert(block.cid) }
             state.pending.append(.init(multihash: block.cid.multihash, size: block.bytes.count, codec: block.cid.codec))
             guard state.pending.count >= Self.indexBatchSize else { return nil }
@@ -111,9 +113,9 @@ public final class RepoWriter: BlockSink, BlockSource, Sendable {
             }
         }
         try flush()
-        if repo.options.syncBeforePin, state.withLock({ $0.wroteSinceSync }) {
+        if repo.options.syncBeforePin, state.withLock({ $0.storedSinceSync }) {
             try repo.blocks.synchronize()
-            state.withLock { $0.wroteSinceSync = false }
+            state.withLock { $0.storedSinceSync = false }
         }
         return try repo.database.upsertPins(cids, mode: mode, name: name, now: Date())
     }

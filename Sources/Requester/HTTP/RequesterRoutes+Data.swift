@@ -35,7 +35,7 @@ extension RequesterRoutes {
             return depth
         }
         let (repo, index) = (requester.repo, requester.store.provenanceIndex)
-        let graph = try await offload { try Lineage.walk(from: cid, source: repo, index: index, maxDepth: depth) }
+        let graph = try await offloadBulk { try Lineage.walk(from: cid, source: repo, index: index, maxDepth: depth) }
         let text = graph.rendered(as: format)
         return JSONResponse.text(text, contentType: format == .json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8")
     }
@@ -46,7 +46,7 @@ extension RequesterRoutes {
         // The data DAGs stay on the workers: the requester checks the provenance it holds.
         let verifier = Verifier(
             source: requester.repo, index: requester.store.provenanceIndex, trusted: requester.registry.didKeys(), checkData: false)
-        let report = try await offload { try verifier.verify(cid) }
+        let report = try await offloadBulk { try verifier.verify(cid) }
         return try JSONResponse.make(report.document)
     }
 
@@ -77,11 +77,11 @@ extension RequesterRoutes {
         let repo = requester.repo
         let summary: CARImportSummary
         do {
-            summary = try await offload { try repo.importCAR(from: path, pin: false) }
-            try await offload { try Self.pinUpload(path: path, roots: summary.roots, in: repo) }
+            summary = try await offloadBulk { try repo.importCAR(from: path, pin: false) }
+            try await offloadBulk { try Self.pinUpload(path: path, roots: summary.roots, in: repo) }
             if summary.newBlocks > 0 {
                 let privateData = requester.privateData
-                try await offload { privateData.refresh(rewalk: true) }
+                try await offloadBulk { privateData.refresh(rewalk: true) }
             }
         } catch let error as BlockStoreError {
             throw RequesterError(.badRequest, "the CAR was refused: \(error.message)")

@@ -13,7 +13,8 @@ import Synchronization
 /// arrive meanwhile go in the next transaction. Waiting claims suspend, they hold no thread.
 ///
 /// Every claim is as if made alone: its node's oldest placed executions, up to its limit, each
-/// leased until the transaction's time plus `lease`; a failed transaction fails every claim in it.
+/// leased until the transaction's time plus `lease`. When a batch's transaction fails, each of
+/// its claims is made alone, so an error reaches only the claim it belongs to.
 final class ClaimBatcher: Sendable {
     private struct Request {
         var node: String
@@ -26,15 +27,27 @@ final class ClaimBatcher: Sendable {
         var draining = false
     }
 
-    private let store: JobStore
+    /// Claims for several nodes in one transaction (the store's, or a test's).
+    typealias ClaimTransaction = @Sendable (_ requests: [(node: String, limit: Int)], _ leaseUntil: Date, _ now: Date) throws -> [[ExecutionRecord]]
+
+    private let transaction: ClaimTransaction
     private let lease: Duration
     private let state = Mutex(State())
     /// One thread (for every requester of the process): claims never wait behind other blocking
     /// work (reports), and never run two transactions at once (they would only queue for the writer).
-    private static let claimer = BlockingPool(threads: 1, name: "shoal-claims")
+    static let claimer = BlockingPool(threads: 1, name: "shoal-claims")
 
-    init(store: JobStore, lease: Duration) {
-        self.store = store
+    /// Claims queued for the next transaction.
+    var queued: Int { state.withLock { $0.pending.count } }
+
+    convenience init(store: JobStore, lease: Duration) {
+        self.init(lease: lease) { requests, leaseUntil, now in
+            try store.claimExecutions(for: requests, leaseUntil: leaseUntil, at: now)
+        }
+    }
+
+    init(lease: Duration, transaction: @escaping ClaimTransaction) {
+        self.transaction = transaction
         self.lease = lease
     }
 
@@ -62,9 +75,17 @@ final class ClaimBatcher: Sendable {
             if batch.isEmpty { return }
             let now = Date()
             do {
-                let claimed = try store.claimExecutions(
-                    for: batch.map { (node: $0.node, limit: $0.limit) }, leaseUntil: now + lease.timeInterval, at: now)
+                let claimed = try transaction(batch.map { (node: $0.node, limit: $0.limit) }, now + lease.timeInterval, now)
                 for (request, records) in zip(batch, claimed) { request.answer.resume(returning: records) }
+            } catch where batch.count > 1 {
+                // One request's trouble (a row of its node that cannot be read) must not fail
+                // every node's claim: each is claimed alone, and only its own error goes back.
+                for request in batch {
+                    let now = Date()
+                    request.answer.resume(with: Result {
+                        try transaction([(node: request.node, limit: request.limit)], now + lease.timeInterval, now)[0]
+                    })
+                }
             } catch {
                 for request in batch { request.answer.resume(throwing: error) }
             }

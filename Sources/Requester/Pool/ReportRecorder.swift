@@ -88,9 +88,17 @@ struct ReportRecorder: Sendable {
         let recorded = step.value.outputs.values.contains { output in
             do { return try index.producingStep(of: output)?.v1 == step.cid.v1 } catch { return true }
         }
-        guard !recorded, (try? index.attestations(of: step.cid))?.isEmpty == true else { return }
+        // An output's first producer is the one indexed: a recorded step that made no new
+        // output (cached, or none) is found under its recipe instead.
+        let listed = (try? index.successfulSteps(of: step.value.recipe))?.contains { $0.v1 == step.cid.v1 } ?? true
+        guard !recorded, !listed, (try? index.attestations(of: step.cid))?.isEmpty == true else { return }
         var cids = [step.cid]
-        if let attestation, blocks.bytes(of: attestation) != nil { cids.append(attestation) }
+        // Only an attestation of this very step: the report could name another step's, which a
+        // recorded report pinned the same way, and gc would then take a recorded step's signature.
+        if let attestation, let bytes = blocks.bytes(of: attestation),
+           let value = try? Attestation(block: Block(trusted: attestation, bytes: bytes)), value.step.v1 == step.cid.v1 {
+            cids.append(attestation)
+        }
         for cid in cids {
             guard case .pinned(let pin)? = try? repo.pinStatus(cid), pin.mode == .direct, pin.name == ReportBlocks.pinName else { continue }
             _ = try? repo.unpin(cid)

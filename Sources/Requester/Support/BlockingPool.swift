@@ -16,8 +16,17 @@ import Foundation
 /// ```
 final class BlockingPool: @unchecked Sendable {
     // @unchecked: `pending` and `started` are read and written only with `condition` locked.
-    /// The pool every requester route offloads to (``offload(_:)``).
+    /// The pool requester routes offload their short store work to (``offload(_:)``): reports,
+    /// intake, heartbeats.
     static let shared = BlockingPool(threads: 4, name: "shoal-block")
+    /// The pool for work whose length the caller sets (``offloadBulk(_:)``): importing an upload
+    /// of any size, lineage walks and verifications of whole DAGs. Kept apart so four large
+    /// uploads cannot hold every thread while reports wait and leases run out.
+    static let bulk = BlockingPool(threads: 2, name: "shoal-bulk")
+
+    /// What a taken job's slot holds until the queue is compacted, so the job's captures (a
+    /// report's blocks, say) are released as soon as it has run.
+    private static let taken: @Sendable () -> Void = {}
 
     private let condition = NSCondition()
     private var pending: [@Sendable () -> Void] = []
@@ -67,9 +76,14 @@ final class BlockingPool: @unchecked Sendable {
             condition.lock()
             while head == pending.count { condition.wait() }
             let job = pending[head]
+            pending[head] = Self.taken
             head += 1
             if head == pending.count {
                 pending.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024, head * 2 >= pending.count {
+                // A backlog that never runs empty: drop the slots already taken.
+                pending.removeFirst(head)
                 head = 0
             }
             condition.unlock()

@@ -5,3 +5,10 @@
 func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await BlockingPool.shared.run(work)
 }
+
+/// Runs blocking work that may take as long as its input is large (an upload's import, a lineage
+/// walk or verification of a whole DAG) on the requester's bulk threads (``BlockingPool/bulk``),
+/// so it never holds the threads that reports and intake need.
+func offloadBulk<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await BlockingPool.bulk.run(work)
+}
