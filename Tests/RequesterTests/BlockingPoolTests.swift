@@ -6,10 +6,10 @@ import Testing
 @Suite struct BlockingPoolTests {
     struct Boom: Error, Equatable {}
 
-    @Test func workRunsOnThePoolsOwnNamedThreadsAndReturnsItsResult() async throws {
+    @Test func workRunsOnThePoolsOwnThreadsAndReturnsItsResult() async throws {
         let pool = BlockingPool(threads: 2, name: "tb-named")
-        let name = try await pool.run { Thread.current.name ?? "" }
-        #expect(name.hasPrefix("tb-named-"), "ran on '\(name)'")
+        #expect(try await pool.run { pool.isCurrentThread })
+        #expect(!pool.isCurrentThread)
         #expect(try await pool.run { 6 * 7 } == 42)
     }
 
@@ -59,8 +59,8 @@ import Testing
     }
 
     @Test func routesOffloadShortWorkAndBulkWorkToPoolsOfTheirOwn() async throws {
-        #expect(try await offload { Thread.current.name ?? "" }.hasPrefix("shoal-block-"))
-        #expect(try await offloadBulk { Thread.current.name ?? "" }.hasPrefix("shoal-bulk-"))
+        #expect(try await offload { BlockingPool.shared.isCurrentThread && !BlockingPool.bulk.isCurrentThread })
+        #expect(try await offloadBulk { BlockingPool.bulk.isCurrentThread && !BlockingPool.shared.isCurrentThread })
     }
 
     /// How many jobs run at once, and the most that ever did.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A few threads of the requester's own for blocking work (SQLite, block files, `syncfs`), so
 /// that work never holds a thread that async code needs.
@@ -35,6 +36,8 @@ final class BlockingPool: @unchecked Sendable {
     private var started = false
     private let threads: Int
     private let name: String
+    /// The pool's threads, as they registered when they started.
+    private let members = Mutex<Set<pthread_t>>([])
 
     /// A pool of `threads` threads named `name-N` (the system keeps 15 characters of a thread's
     /// name), started on first use; they live as long as the process.
@@ -71,7 +74,11 @@ final class BlockingPool: @unchecked Sendable {
         }
     }
 
+    /// Whether the calling code runs on one of this pool's threads.
+    var isCurrentThread: Bool { members.withLock { $0.contains(pthread_self()) } }
+
     private func loop() {
+        members.withLock { _ = $0.insert(pthread_self()) }
         while true {
             condition.lock()
             while head == pending.count { condition.wait() }
