@@ -60,18 +60,17 @@ public final class PoolRecipeRunner: RecipeRunner {
         for cid in cids { _ = try executor.repo.unpin(cid) }
     }
 
-    /// Makes the DAG under `cid` whole in the store: kept as it is when a recursive pin holds it
-    /// already, otherwise fetched (only the blocks missing) from the requester and pinned.
+    /// Makes the DAG under `cid` whole in the store: kept as it is when a recursive pin of its own
+    /// holds it, otherwise fetched (only the blocks missing: a DAG already whole here costs a walk
+    /// of it and no request) from the requester and pinned.
+    ///
+    /// The pin is looked up by CID, not with ``BlockStore/Repo/pinStatus(_:)``, which would walk
+    /// every pinned DAG of this node to find an indirect pin.
     func makeWhole(_ cid: CID, what: String) async throws {
         let repo = executor.repo
-        let status = try repo.pinStatus(cid)
-        switch status {
-        case .indirect: return
-        case .pinned(let pin) where pin.mode == .recursive: return
-        case .pinned, .notPinned: break
-        }
-        let pinIt: Bool
-        if case .notPinned = status { pinIt = true } else { pinIt = false }  // keep someone's direct pin as it is
+        let own = try repo.pins().first { $0.cid.v1 == cid.v1 }
+        if own?.mode == .recursive { return }
+        let pinIt = own == nil  // keep someone's direct pin as it is
         let requester = GatewayProvider(url: client.configuration.url, token: client.configuration.token, name: "requester")
         do {
             _ = try await BlockFetcher(repo: repo, client: client.blocks)
