@@ -12,41 +12,50 @@ extension JobStore {
     static let attemptColumns = "job_id, task_id, number, state, node, reason, step, started, finished"
     static let eventColumns = "seq, job_id, time, kind, task_id, attempt, message"
 
+    // The readers below take columns by position, in the order of the column lists above (every
+    // SELECT that feeds them names those lists): a lookup by name lowercases the name and scans
+    // the row's columns, which cost more than the rest of decoding a row on the pool's hot paths.
+
+    /// A job from a row of ``jobColumns``.
     static func jobRecord(_ row: Row) throws -> JobRecord {
-        let id: String = row["id"]
-        guard let state = JobState(rawValue: row["state"]) else { throw corrupt("job \(id)", "unknown state") }
+        let id: String = row[0]
+        guard let state = JobState(rawValue: row[8]) else { throw corrupt("job \(id)", "unknown state") }
         return JobRecord(
-            id: id, name: row["name"], spec: row["spec"], specFile: row["spec_file"],
-            inputs: try cidMap(row["inputs"], "job \(id) inputs"), tools: try cidMap(row["tools"], "job \(id) tools"),
-            options: JobOptions(keepGoing: row["keep_going"], noCache: row["no_cache"]), state: state,
-            reason: row["reason"], created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
-            finished: date(row["finished"]))
+            id: id, name: row[1], spec: row[2], specFile: row[3],
+            inputs: try cidMap(row[4], "job \(id) inputs"), tools: try cidMap(row[5], "job \(id) tools"),
+            options: JobOptions(keepGoing: row[6], noCache: row[7]), state: state,
+            reason: row[9], created: date(row[10]) ?? Date(timeIntervalSince1970: 0), finished: date(row[11]))
     }
 
+    /// A task from a row of ``taskColumns``.
     static func taskRecord(_ row: Row) throws -> TaskRecord {
-        let name = "task \(row["job_id"] as String)/\(row["id"] as String)"
-        guard let state = TaskState(rawValue: row["state"]) else { throw corrupt(name, "unknown state") }
+        let job: String = row[0]
+        let id: String = row[1]
+        func name() -> String { "task \(job)/\(id)" }
+        guard let state = TaskState(rawValue: row[3]) else { throw corrupt(name(), "unknown state") }
         return TaskRecord(
-            jobID: row["job_id"], id: row["id"], position: row["position"], state: state, attempts: row["attempts"],
-            reason: row["reason"], message: row["message"], exitCode: row["exit_code"], stderrTail: row["stderr_tail"],
-            recipe: try cid(row["recipe"], name), step: try cid(row["step"], name),
-            outputs: try cidMap(row["outputs"], "\(name) outputs"), stdout: try cid(row["stdout"], name),
-            stderr: try cid(row["stderr"], name), original: try cid(row["original"], name), node: row["node"],
-            outputBytes: row["output_bytes"], started: date(row["started"]), finished: date(row["finished"]))
+            jobID: job, id: id, position: row[2], state: state, attempts: row[4],
+            reason: row[5], message: row[6], exitCode: row[7], stderrTail: row[8],
+            recipe: try cid(row[9], name()), step: try cid(row[10], name()),
+            outputs: try cidMap(row[11], "\(name()) outputs"), stdout: try cid(row[12], name()),
+            stderr: try cid(row[13], name()), original: try cid(row[14], name()), node: row[15],
+            outputBytes: row[16], started: date(row[17]), finished: date(row[18]))
     }
 
+    /// An attempt from a row of ``attemptColumns``.
     static func attemptRecord(_ row: Row) throws -> AttemptRecord {
         AttemptRecord(
-            jobID: row["job_id"], taskID: row["task_id"], number: row["number"], state: row["state"], node: row["node"],
-            reason: row["reason"], step: try cid(row["step"], "attempt"),
-            started: date(row["started"]) ?? Date(timeIntervalSince1970: 0), finished: date(row["finished"]))
+            jobID: row[0], taskID: row[1], number: row[2], state: row[3], node: row[4],
+            reason: row[5], step: try cid(row[6], "attempt"),
+            started: date(row[7]) ?? Date(timeIntervalSince1970: 0), finished: date(row[8]))
     }
 
+    /// An event from a row of ``eventColumns``.
     static func event(_ row: Row) throws -> JobEvent {
-        guard let kind = JobEvent.Kind(rawValue: row["kind"]) else { throw corrupt("event \(row["seq"] as Int64)", "unknown kind") }
+        guard let kind = JobEvent.Kind(rawValue: row[3]) else { throw corrupt("event \(row[0] as Int64)", "unknown kind") }
         return JobEvent(
-            sequence: row["seq"], jobID: row["job_id"], time: date(row["time"]) ?? Date(timeIntervalSince1970: 0),
-            kind: kind, taskID: row["task_id"], attempt: row["attempt"], message: row["message"])
+            sequence: row[0], jobID: row[1], time: date(row[2]) ?? Date(timeIntervalSince1970: 0),
+            kind: kind, taskID: row[4], attempt: row[5], message: row[6])
     }
 
     // MARK: Column values
@@ -55,18 +64,20 @@ extension JobStore {
 
     static func seconds(_ date: Date?) -> Double? { date?.timeIntervalSince1970 }
 
-    static func cid(_ text: String?, _ what: String) throws -> CID? {
+    static func cid(_ text: String?, _ what: @autoclosure () -> String) throws -> CID? {
         guard let text else { return nil }
-        do { return try CID(text) } catch { throw corrupt(what, "'\(text)' is not a CID") }
+        do { return try CID(text) } catch { throw corrupt(what(), "'\(text)' is not a CID") }
     }
 
-    static func cidMap(_ json: String, _ what: String) throws -> [String: CID] {
+    static func cidMap(_ json: String, _ what: @autoclosure () -> String) throws -> [String: CID] {
+        // Most maps are empty (a task not run yet): no decoder for those.
+        if json == "{}" { return [:] }
         guard let data = json.data(using: .utf8),
               let map = try? JSONDecoder().decode([String: String].self, from: data)
-        else { throw corrupt(what, "not a JSON map of CIDs") }
+        else { throw corrupt(what(), "not a JSON map of CIDs") }
         var result: [String: CID] = [:]
         for (name, text) in map {
-            guard let cid = try? CID(text) else { throw corrupt(what, "'\(text)' is not a CID") }
+            guard let cid = try? CID(text) else { throw corrupt(what(), "'\(text)' is not a CID") }
             result[name] = cid
         }
         return result

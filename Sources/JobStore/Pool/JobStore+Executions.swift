@@ -80,24 +80,30 @@ extension JobStore {
         }
     }
 
-    /// `queued → placed` for each pair that is still queued, with the placement's reason, and
-    /// the node recorded on the execution's task attempt (see ``assignAttempt(job:task:attempt:node:)``),
-    /// all in one transaction: a placement pass costs one commit, not one per placed step.
+    /// `queued → placed` for each pair that is still queued, with the placement's reason, the
+    /// node recorded on the execution's task attempt (see ``assignAttempt(job:task:attempt:node:)``)
+    /// and a `task.placed` event carrying the reason, all in one transaction: a placement pass
+    /// costs one commit, not one per placed step, and a claim cannot come before its `task.placed`.
     ///
     /// - Returns: the ids placed (an execution cancelled meanwhile is left out).
     @discardableResult
     public func placeExecutions(_ placements: [(id: String, node: String, reason: String)], at date: Date = Date()) throws -> [String] {
         guard !placements.isEmpty else { return [] }
         return try write("place executions") { db in
-            let select = try db.cachedStatement(sql: "SELECT job_id, task_id, attempt FROM pool_execution WHERE id = ? AND state = 'queued'")
+            // One statement per placement: the update says whether it was still queued and whose it is.
             let update = try db.cachedStatement(
-                sql: "UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ? WHERE id = ?")
+                sql: """
+                    UPDATE pool_execution SET state = 'placed', node = ?, placement = ?, placed = ?
+                    WHERE id = ? AND state = 'queued' RETURNING job_id, task_id, attempt
+                    """)
             var placed: [String] = []
             for placement in placements {
-                guard let row = try Row.fetchOne(select, arguments: [placement.id]) else { continue }
-                try update.execute(arguments: [placement.node, placement.reason, Self.seconds(date), placement.id])
+                guard let row = try Row.fetchOne(update, arguments: [placement.node, placement.reason, Self.seconds(date), placement.id])
+                else { continue }
                 placed.append(placement.id)
-                _ = try Self.assignAttempt(db, job: row["job_id"], task: row["task_id"], attempt: row["attempt"], node: placement.node)
+                let (job, task, attempt): (String, String, Int) = (row[0], row[1], row[2])
+                _ = try Self.assignAttempt(db, job: job, task: task, attempt: attempt, node: placement.node)
+                try Self.appendEvent(db, job: job, kind: .taskPlaced, task: task, attempt: attempt, message: placement.reason)
             }
             return placed
         }
@@ -319,15 +325,17 @@ extension JobStore {
         try Row.fetchOne(cached: db, sql: "SELECT \(executionColumns) FROM pool_execution WHERE id = ?", arguments: [id]).map(executionRecord)
     }
 
+    /// An execution from a row of ``executionColumns`` (by position, like the readers in
+    /// `JobStore+Rows.swift`).
     static func executionRecord(_ row: Row) throws -> ExecutionRecord {
-        let id: String = row["id"]
-        guard let state = ExecutionState(rawValue: row["state"]) else { throw corrupt("execution \(id)", "unknown state") }
+        let id: String = row[0]
+        guard let state = ExecutionState(rawValue: row[4]) else { throw corrupt("execution \(id)", "unknown state") }
         return ExecutionRecord(
-            id: id, jobID: row["job_id"], taskID: row["task_id"], attempt: row["attempt"], state: state, node: row["node"],
-            assignment: row["assignment"], readySince: date(row["ready_since"]) ?? Date(timeIntervalSince1970: 0),
-            notBefore: date(row["not_before"]), leaseExpires: date(row["lease_expires"]), placement: row["placement"],
-            outcome: row["outcome"], reason: row["reason"], created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
-            placed: date(row["placed"]), claimed: date(row["claimed"]), finished: date(row["finished"]))
+            id: id, jobID: row[1], taskID: row[2], attempt: row[3], state: state, node: row[5],
+            assignment: row[6], readySince: date(row[7]) ?? Date(timeIntervalSince1970: 0),
+            notBefore: date(row[8]), leaseExpires: date(row[9]), placement: row[10],
+            outcome: row[11], reason: row[12], created: date(row[13]) ?? Date(timeIntervalSince1970: 0),
+            placed: date(row[14]), claimed: date(row[15]), finished: date(row[16]))
     }
 }
 

@@ -102,7 +102,9 @@ final class PlacementService: Service, Sendable {
                 if bell.isClosed { break }
                 state.withLock { $0.dirty = false }
                 do {
-                    try pass(now: Date())
+                    // On a thread of its own: a pass is blocking store work, and on the executor's
+                    // few threads it waited behind whatever else held them while its wave waited.
+                    try await BlockingPool.placement.run { try self.pass(now: Date()) }
                 } catch {
                     configuration.logger.error("placement pass failed: \(error)")
                     try? await Task.sleep(for: configuration.placementInterval)
@@ -169,7 +171,7 @@ final class PlacementService: Service, Sendable {
 
         var placements: [(id: String, node: String, reason: String)] = []
         var reasons: [String: PlacementDecision] = [:]
-        var events: [(job: String, kind: JobEvent.Kind, task: String?, attempt: Int?, message: String?)] = []
+        var waitingEvents: [(job: String, kind: JobEvent.Kind, task: String?, attempt: Int?, message: String?)] = []
         for decision in decisions {
             guard let execution = byKey[decision.task] else { continue }
             switch decision.action {
@@ -184,7 +186,7 @@ final class PlacementService: Service, Sendable {
                 }
                 if changed {
                     try? store.notePlacement(execution.id, reason: decision.reason)
-                    events.append((execution.jobID, .taskWaiting, execution.taskID, execution.attempt, decision.reason))
+                    waitingEvents.append((execution.jobID, .taskWaiting, execution.taskID, execution.attempt, decision.reason))
                 }
             case .fail(let cause):
                 // The task's message says why it failed; the reason word already says it failed.
@@ -192,20 +194,23 @@ final class PlacementService: Service, Sendable {
                 fail(execution, reason: Self.word(cause), message: why)
             }
         }
+        // Their `task.placed` events are logged with them (``JobStore/placeExecutions(_:at:)``).
         let placed = try store.placeExecutions(placements, at: now)
+        // The nodes' claims first: they are what the placed steps wait for.
+        let placedIDs = Set(placed)
+        for node in Set(placements.filter { placedIDs.contains($0.id) }.map(\.node)) { claims.ring(node) }
         let byID = Dictionary(uniqueKeysWithValues: queued.map { ($0.id, $0) })
+        var rung = Set(waitingEvents.map(\.job))
         for id in placed {
             guard let execution = byID[id], let decision = reasons[id] else { continue }
-            events.append((execution.jobID, .taskPlaced, execution.taskID, execution.attempt, decision.reason))
+            rung.insert(execution.jobID)
             metrics.placementLatency.record(Duration.seconds(max(0, now.timeIntervalSince(execution.readySince))))
             metrics.placements("placed").increment()
             configuration.logger.debug("\(decision)")
         }
         state.withLock { state in for id in placed { state.waiting[id] = nil } }
-        try store.logEvents(events)
-        for job in Set(events.map(\.job)) { self.events.ring(job) }
-        let placedIDs = Set(placed)
-        for node in Set(placements.filter { placedIDs.contains($0.id) }.map(\.node)) { claims.ring(node) }
+        try store.logEvents(waitingEvents)
+        for job in rung { self.events.ring(job) }
     }
 
     private func fail(_ execution: ExecutionSummary, reason: String, message: String) {
