@@ -39,13 +39,15 @@ extension JobStore {
     /// become ready leaves every one as it was.
     public func markReady(job: String, tasks: [String]) throws {
         guard !tasks.isEmpty else { return }
-        try write("update tasks of \(job)") { db in
-            for task in tasks {
-                let (state, _) = try Self.progress(db, job: job, id: task)
-                try Self.check(job: job, task: task, state, to: .ready)
-                try db.executeCached(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
-                try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
-            }
+        try write("update tasks of \(job)") { db in try Self.markReady(db, job: job, tasks: tasks) }
+    }
+
+    static func markReady(_ db: Database, job: String, tasks: [String]) throws {
+        for task in tasks {
+            let (state, _) = try Self.progress(db, job: job, id: task)
+            try Self.check(job: job, task: task, state, to: .ready)
+            try db.executeCached(sql: "UPDATE task SET state = 'ready' WHERE job_id = ? AND id = ?", arguments: [job, task])
+            try Self.appendEvent(db, job: job, kind: .taskReady, task: task)
         }
     }
 
@@ -73,11 +75,18 @@ extension JobStore {
     /// once), like ``startAttempt(job:task:node:queued:)`` for each, with their events in the order
     /// given. All or none: a task that cannot start leaves every one as it was.
     ///
+    /// - Parameter readying: Tasks to mark ready first, in the same transaction, as
+    ///   ``markReady(job:tasks:)`` would (the tasks a wave promotes and starts at once cost one
+    ///   commit, not two).
     /// - Returns: The new attempts' numbers, in the order of `tasks`.
     @discardableResult
-    public func startAttempts(job: String, tasks: [String], node: String?, queued: Bool = false) throws -> [Int] {
-        guard !tasks.isEmpty else { return [] }
+    public func startAttempts(job: String, tasks: [String], node: String?, queued: Bool = false, readying: [String] = []) throws -> [Int] {
+        guard !tasks.isEmpty else {
+            try markReady(job: job, tasks: readying)
+            return []
+        }
         return try write("start tasks of \(job)") { db in
+            try Self.markReady(db, job: job, tasks: readying)
             let now = Date().timeIntervalSince1970
             return try tasks.map { task in try Self.openAttempt(db, job: job, task: task, node: node, queued: queued, at: now) }
         }

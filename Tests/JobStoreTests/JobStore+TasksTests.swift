@@ -49,6 +49,21 @@ struct JobStoreTasksTests {
         #expect(last == [.attemptLost, .taskQueued])
     }
 
+    @Test func aWaveCanMakeItsTasksReadyInItsOwnTransaction() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.job(["a", "b", "c"])
+        #expect(try fixture.store.startAttempts(job: id, tasks: ["a"], node: nil, readying: ["a", "b"]) == [1])
+        #expect(try fixture.store.tasks(of: id).map(\.state) == [.running, .ready, .pending])
+        #expect(try fixture.store.events(of: id).suffix(3).map(\.kind) == [.taskReady, .taskReady, .taskRunning])
+        // All or none: "b" is ready already, so "c" is not made ready and nothing starts.
+        #expect { try fixture.store.startAttempts(job: id, tasks: ["b"], node: nil, readying: ["c", "b"]) }
+            throws: { ($0 as? JobStoreError)?.code == .invalidTransition }
+        #expect(try fixture.store.tasks(of: id).map(\.state) == [.running, .ready, .pending])
+        // Nothing to start: the tasks are only made ready.
+        #expect(try fixture.store.startAttempts(job: id, tasks: [], node: nil, readying: ["c"]).isEmpty)
+        #expect(try fixture.store.task(job: id, id: "c").state == .ready)
+    }
+
     @Test func aTaskRunsThroughItsStates() throws {
         let fixture = try StoreFixture()
         let id = try fixture.job(["a"])

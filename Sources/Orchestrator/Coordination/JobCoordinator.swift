@@ -174,10 +174,10 @@ struct Drive {
     /// without `keepGoing`, stops further starts, as it would have one task at a time).
     mutating func startReadyTasks(in group: inout ThrowingTaskGroup<Finished, any Error>, inFlight: inout Int) async throws {
         while true {
-            // One transaction for the whole wave: a fan-out of N tasks is not N commits
+            // One transaction for the whole wave, the tasks it makes ready with it (or those
+            // alone when nothing starts now): a fan-out of N tasks is not N commits, nor two,
             // before the first of them can start.
             let promoted = machine.promoteReady().filter { records[$0]?.state == .pending }
-            try store.markReady(job: job.id, tasks: promoted)
             for id in promoted { records[id]?.state = .ready }
             var wave: [String] = []
             var steps: [StepAssignment] = []
@@ -192,9 +192,12 @@ struct Drive {
                     unbuildable = error
                 }
             }
-            guard !wave.isEmpty else { return }
+            guard !wave.isEmpty else {
+                try store.markReady(job: job.id, tasks: promoted)
+                return
+            }
             let attempts = try store.startAttempts(
-                job: job.id, tasks: wave, node: coordinator.node, queued: coordinator.dispatcher.queuesSteps)
+                job: job.id, tasks: wave, node: coordinator.node, queued: coordinator.dispatcher.queuesSteps, readying: promoted)
             for (id, attempt) in zip(wave, attempts) {
                 records[id]?.state = .running
                 records[id]?.attempts = attempt
