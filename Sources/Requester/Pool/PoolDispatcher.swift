@@ -139,7 +139,11 @@ final class PoolDispatcher: StepDispatcher {
     /// Stores a queued execution for `assignment` and wakes the placement loop.
     private func queue(_ assignment: StepAssignment, readySince: Date, notBefore: Date?) throws -> ExecutionRecord {
         let record = try Self.execution(of: assignment, readySince: readySince, notBefore: notBefore)
-        try store.createExecution(record)
+        board.expect([record.id])
+        do { try store.createExecution(record) } catch {
+            board.unexpect([record.id])
+            throw error
+        }
         queued([(record, assignment)])
         return record
     }
@@ -147,7 +151,12 @@ final class PoolDispatcher: StepDispatcher {
     /// Stores queued executions for `steps` in one transaction and wakes the placement loop once.
     private func queue(_ steps: [StepAssignment], readySince: Date) throws -> [ExecutionRecord] {
         let records = try steps.map { try Self.execution(of: $0, readySince: readySince, notBefore: nil) }
-        try store.createExecutions(records)
+        // Announced before they are stored: their waits need not read them back (``ExecutionBoard``).
+        board.expect(records.map(\.id))
+        do { try store.createExecutions(records) } catch {
+            board.unexpect(records.map(\.id))
+            throw error
+        }
         if !records.isEmpty { queued(Array(zip(records, steps))) }
         return records
     }
