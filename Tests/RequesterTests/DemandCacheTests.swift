@@ -1,4 +1,5 @@
 import Foundation
+import Orchestrator
 import Scheduling
 import Testing
 @testable import Requester
@@ -63,5 +64,21 @@ import Testing
         #expect(cache.known().isEmpty)
         cache.endPass(cache.beginPass(), keeping: ["e1": Self.demand("a"), "e2": Self.demand("b")])
         #expect(cache.count == 2)
+    }
+
+    @Test func theAssignmentHandedOverStaysWithItsDemandAndGoesWithIt() throws {
+        // The claim hands the dispatcher's assignment out instead of decoding the stored text.
+        let cache = DemandCache()
+        let assignment = try ClaimAnswerTests.step("a")
+        cache.remember(["e1": Self.demand("a")], assignments: ["e1": assignment])
+        #expect(cache.assignment("e1") == assignment)
+        // A pass that finds it active keeps it with the demand it rebuilt.
+        cache.endPass(cache.beginPass(), keeping: ["e1": Self.demand("a")])
+        #expect(cache.assignment("e1") == assignment)
+        cache.endPass(cache.beginPass(), keeping: [:])
+        #expect(cache.assignment("e1") == nil)
+        // A demand a pass built from the store has no assignment: the claim decodes the stored one.
+        cache.endPass(cache.beginPass(), keeping: ["e2": Self.demand("b")])
+        #expect(cache.demand("e2") != nil && cache.assignment("e2") == nil)
     }
 }

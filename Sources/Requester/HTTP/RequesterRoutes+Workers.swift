@@ -109,10 +109,11 @@ extension RequesterRoutes {
             // With the other claims that arrive now, in one transaction (``ClaimBatcher``).
             let claimed = try await requester.claimBatcher.claim(node: node, limit: max)
             if !claimed.isEmpty {
-                // Decoded for its inputs (the providers) and as a check of the stored text, which
-                // goes out as it is (``ClaimAnswer``).
+                // The assignment for its inputs (the providers): as the dispatcher queued it, or
+                // decoded from the stored text (queued before a restart). The stored text goes
+                // out as it is (``ClaimAnswer``).
                 let entries = try claimed.map { execution -> ClaimAnswer.Entry in
-                    let step = try DemandBuilder.assignment(of: execution)
+                    let step = try requester.placement.demands.assignment(execution.id) ?? DemandBuilder.assignment(of: execution)
                     return ClaimAnswer.Entry(
                         execution: execution.id, leaseExpires: execution.leaseExpires ?? Date(),
                         providers: requester.providers.providers(for: step, claimant: node), storedStep: execution.assignment)

@@ -1,11 +1,13 @@
+import Orchestrator
 import Scheduling
 import Synchronization
 
 /// The scheduler's demand of each active execution, kept between placement passes so a pass
 /// builds only the demands of executions it has not seen.
 ///
-/// Two writers: the dispatcher ``remember(_:)``s the demands of the executions it just stored
-/// (it holds their assignments, so nothing is read back from the store or decoded), and each
+/// Two writers: the dispatcher ``remember(_:assignments:)``s the demands of the executions it just
+/// stored, with their assignments (it holds them, so nothing is read back from the store or
+/// decoded, neither by the pass nor by the claim that hands them out), and each
 /// placement pass keeps the demands of the executions it found active. Everything else is
 /// forgotten at the end of a pass, so an execution that ended (reported, lost, returned,
 /// cancelled) leaves nothing behind, and its next attempt, a new execution, gets its own demand.
@@ -20,6 +22,8 @@ import Synchronization
 final class DemandCache: Sendable {
     private struct Entry {
         var demand: TaskDemand
+        /// The assignment as the dispatcher queued it; `nil` for a demand a pass built from the store.
+        var assignment: StepAssignment?
         var generation: UInt64
     }
 
@@ -32,11 +36,13 @@ final class DemandCache: Sendable {
 
     init() {}
 
-    /// Keeps the demands of executions just stored, by execution id.
-    func remember(_ demands: [String: TaskDemand]) {
+    /// Keeps the demands of executions just stored, and their assignments, by execution id.
+    func remember(_ demands: [String: TaskDemand], assignments: [String: StepAssignment] = [:]) {
         guard !demands.isEmpty else { return }
         state.withLock { state in
-            for (id, demand) in demands { state.entries[id] = Entry(demand: demand, generation: state.generation) }
+            for (id, demand) in demands {
+                state.entries[id] = Entry(demand: demand, assignment: assignments[id], generation: state.generation)
+            }
         }
     }
 
@@ -58,13 +64,19 @@ final class DemandCache: Sendable {
     /// active) and what was remembered since it began, and forgets the rest.
     func endPass(_ pass: UInt64, keeping active: [String: TaskDemand]) {
         state.withLock { state in
-            state.entries = state.entries.filter { $0.value.generation >= pass && active[$0.key] == nil }
-            for (id, demand) in active { state.entries[id] = Entry(demand: demand, generation: pass) }
+            let before = state.entries
+            state.entries = before.filter { $0.value.generation >= pass && active[$0.key] == nil }
+            for (id, demand) in active {
+                state.entries[id] = Entry(demand: demand, assignment: before[id]?.assignment, generation: pass)
+            }
         }
     }
 
     /// The demand kept for execution `id`.
     func demand(_ id: String) -> TaskDemand? { state.withLock { $0.entries[id]?.demand } }
+
+    /// The assignment the dispatcher queued execution `id` with, while its demand is kept.
+    func assignment(_ id: String) -> StepAssignment? { state.withLock { $0.entries[id]?.assignment } }
 
     /// How many demands are kept (tests: nothing of an ended execution may stay).
     var count: Int { state.withLock { $0.entries.count } }

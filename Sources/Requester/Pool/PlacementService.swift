@@ -66,14 +66,18 @@ final class PlacementService: Service, Sendable {
     /// is left to the pass, which builds it from the store or fails it with the reason.
     func queued(_ executions: [(record: ExecutionRecord, assignment: StepAssignment)]) {
         var built: [String: TaskDemand] = [:]
+        var assignments: [String: StepAssignment] = [:]
         for (record, assignment) in executions {
             // The time as the store gives it back (seconds since 1970, a Double), so the demand is
             // the one a pass would build from the stored execution, to the last bit.
             var stored = record
             stored.readySince = Date(timeIntervalSince1970: record.readySince.timeIntervalSince1970)
-            if let demand = try? builder.demand(for: stored, assignment: assignment) { built[record.id] = demand }
+            if let demand = try? builder.demand(for: stored, assignment: assignment) {
+                built[record.id] = demand
+                assignments[record.id] = assignment
+            }
         }
-        demands.remember(built)
+        demands.remember(built, assignments: assignments)
         wake()
     }
 
