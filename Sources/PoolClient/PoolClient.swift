@@ -166,19 +166,43 @@ public struct PoolClient: Sendable {
 
     /// One path segment (an id) made safe for a URL path.
     static func segment(_ value: String) -> String {
+        // Ids (did:key, execution and job ids) are plain ASCII: no character set is built for them.
+        if value.utf8.allSatisfy(isPlainSegmentByte) { return value }
+        return value.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? value
+    }
+
+    private static let segmentAllowed: CharacterSet = {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#%")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        return allowed
+    }()
+
+    private static let queryAllowed: CharacterSet = {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return allowed
+    }()
+
+    /// Letters, digits and `-._~:` stay as they are in a path segment (and in a query value).
+    private static func isPlainSegmentByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"):
+            true
+        default:
+            false
+        }
     }
 
     /// A request for `path` with query items and the bearer token.
     func request(_ method: HTTPMethod, _ path: String, query: [(String, String)] = []) -> HTTPClientRequest {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#")
         var url = configuration.url + path
         if !query.isEmpty {
             url += "?" + query.map { name, value in
-                "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+                let encoded = value.utf8.allSatisfy(Self.isPlainSegmentByte)
+                    ? value : value.addingPercentEncoding(withAllowedCharacters: Self.queryAllowed) ?? value
+                return "\(name)=\(encoded)"
             }.joined(separator: "&")
         }
         var request = HTTPClientRequest(url: url)

@@ -48,6 +48,15 @@ import Testing
         #expect(request.query["stream"] == "stderr")
     }
 
+    @Test func plainIdsGoAsTheyAreAndEverythingElseIsEncoded() {
+        // The fast path for ids must agree with the character set it skips.
+        let id = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+        #expect(PoolClient.segment(id) == id)
+        #expect(PoolClient.segment("e_1-2.3~4") == "e_1-2.3~4")
+        #expect(PoolClient.segment("a/b?c#d%e f") == "a%2Fb%3Fc%23d%25e%20f")
+        #expect(PoolClient.segment("é") == "%C3%A9")
+    }
+
     @Test func aRejectedSpecCarriesTheServersMessageAndDiagnostics() async throws {
         let router = Router()
         let diagnostics = [
