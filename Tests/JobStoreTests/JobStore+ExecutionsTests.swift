@@ -109,11 +109,14 @@ struct JobStoreExecutionsTests {
         let stale = try queued(fixture, job: job, task: "b", attempt: attempt + 5)
         let placed = try fixture.store.placeExecutions([(a.id, "n1", "r"), (b.id, "n2", "r"), (stale.id, "n3", "r"), ("xnone", "n1", "r")])
         #expect(placed == [a.id, b.id, stale.id])
+        #expect(try fixture.store.task(job: job, id: "a").node == "n1")
         #expect(try fixture.store.attempts(job: job, task: "a").last?.node == "n1")
         #expect(try fixture.store.task(job: job, id: "b").node == "n2")
         #expect(try fixture.store.attempts(job: job, task: "b").last?.node == "n2")
         // Placed once only: a second placement of the same executions changes nothing.
         #expect(try fixture.store.placeExecutions([(a.id, "n9", "r")]).isEmpty)
+        #expect(try fixture.store.task(job: job, id: "a").node == "n1")
+        #expect(try fixture.store.events(of: job).filter { $0.kind == .taskPlaced }.count == 3)
     }
 
     @Test func anExpiredLeaseIsLostAndItsReportRefused() throws {

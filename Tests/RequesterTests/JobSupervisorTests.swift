@@ -23,6 +23,7 @@ import Testing
         #expect(requester.catalog.count == 0)
         #expect(requester.board.waiting == 0)
         #expect(requester.board.leftovers == 0)
+        #expect(requester.board.expectations == 0)
     }
 
     @Test func aCancelledJobLeavesNothingInMemory() async throws {

@@ -8,9 +8,11 @@ import PoolAPI
 ///
 /// An execution stores its ``Orchestrator/StepAssignment`` as the JSON the dispatcher encoded
 /// with ``PoolAPI/PoolAPI/encoder``; re-encoding it for every claim (the recipe block's dag-cbor,
-/// its base64, the JSON) was most of a claim's encoding work. The claim route still decodes the
-/// stored text (it needs the recipe's inputs to name providers), so text that does not decode
-/// never goes out. The envelope (execution, lease, providers) is encoded by the same encoder, so
+/// its base64, the JSON) was most of a claim's encoding work. The text goes out unchecked when
+/// the claim route holds the assignment it was encoded from (``DemandCache``, for executions
+/// queued by this process); an execution queued before a restart is decoded first (the route
+/// needs the recipe's inputs to name providers), so such text that does not decode never goes
+/// out. The envelope (execution, lease, providers) is encoded by the same encoder, so
 /// the body decodes as `[Assignment]` exactly as an encoded one would.
 enum ClaimAnswer {
     /// One claimed execution: its stored assignment text and the fields around it.

@@ -36,6 +36,11 @@ extension RequesterRoutes {
         let now = Date()
         // A node that joins again restarted: what it held before is gone with its old process.
         let abandoned = try store.releaseExecutions(node: body.node, as: .lost, reason: "the node restarted and joined again", at: now)
+        // Their waiters learn it at once, whatever happens to the rest of the join.
+        for execution in abandoned {
+            requester.metrics.lostExecutions.increment()
+            requester.board.complete(execution.id, .lost(node: body.node, reason: "the node restarted"))
+        }
         let record = NodeRecord(
             id: body.node, url: body.url, labels: body.labels, capacity: PoolRegistry.nodeResources(body.capacity), state: .ready,
             joined: now, lastHeartbeat: now)
@@ -44,10 +49,6 @@ extension RequesterRoutes {
         let privateData = requester.privateData
         try await offload { privateData.refresh() }
         let credential = try requester.tokens.issueNodeCredential(node: body.node, issuedBy: principal.tokenID)
-        for execution in abandoned {
-            requester.metrics.lostExecutions.increment()
-            requester.board.complete(execution.id, .lost(node: body.node, reason: "the node restarted"))
-        }
         requester.placement.wake()
         requester.configuration.logger.info("node \(body.node) joined from \(body.url) with \(pins.count) pin(s)\(abandoned.isEmpty ? "" : "; \(abandoned.count) stale execution(s) lost")")
         let configuration = requester.configuration
@@ -141,9 +142,9 @@ extension RequesterRoutes {
     func takeOut(_ node: String, reason: String) throws -> Int {
         let store = requester.store
         let returned = try store.releaseExecutions(node: node, as: .returned, reason: reason)
+        for execution in returned { requester.board.complete(execution.id, .returned(node: node)) }
         try store.setNodeState(node, to: .down)
         requester.registry.setState(node, .down)
-        for execution in returned { requester.board.complete(execution.id, .returned(node: node)) }
         requester.placement.wake()
         return returned.count
     }

@@ -47,8 +47,8 @@ final class ExecutionBoard: Sendable {
     private let state = Mutex(State())
 
     /// Announces executions about to be stored, before anyone can end them: an ending that comes
-    /// before their wait registers is kept for it (see the type's notes). Call ``unexpect(_:)``
-    /// when they could not be stored.
+    /// before their wait registers is kept for it (see the type's notes). Each one stored must be
+    /// waited for (that is what forgets it); call ``unexpect(_:)`` for those that could not be stored.
     func expect(_ ids: some Sequence<String>) {
         state.withLock { state in for id in ids { state.expected.insert(id) } }
     }
@@ -63,9 +63,11 @@ final class ExecutionBoard: Sendable {
         }
     }
 
-    /// Waits for execution `id` to end. `check` runs once the waiter is registered, unless `id`
-    /// was announced with ``expect(_:)``: it looks the execution up in the store and completes
-    /// it if it already ended.
+    /// Waits for execution `id` to end.
+    ///
+    /// `check` looks the execution up in the store and completes it if it already ended; it runs
+    /// once the waiter is registered, and not at all for an execution announced with
+    /// ``expect(_:)`` (an ending that came before is kept for this wait instead).
     ///
     /// A cancellation is remembered only while a wait for `id` is in progress (it may come
     /// before the waiter registers) and is dropped when the wait returns, so one that comes as

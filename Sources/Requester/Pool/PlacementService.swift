@@ -204,23 +204,24 @@ final class PlacementService: Service, Sendable {
         let placedIDs = Set(placed)
         for node in Set(placements.filter { placedIDs.contains($0.id) }.map(\.node)) { claims.ring(node) }
         let byID = Dictionary(uniqueKeysWithValues: queued.map { ($0.id, $0) })
-        var rung = Set(waitingEvents.map(\.job))
+        for job in Set(placed.compactMap { byID[$0]?.jobID }) { self.events.ring(job) }
         for id in placed {
             guard let execution = byID[id], let decision = reasons[id] else { continue }
-            rung.insert(execution.jobID)
             metrics.placementLatency.record(Duration.seconds(max(0, now.timeIntervalSince(execution.readySince))))
             metrics.placements("placed").increment()
             configuration.logger.debug("\(decision)")
         }
         state.withLock { state in for id in placed { state.waiting[id] = nil } }
         try store.logEvents(waitingEvents)
-        for job in rung { self.events.ring(job) }
+        for job in Set(waitingEvents.map(\.job)) { self.events.ring(job) }
     }
 
     private func fail(_ execution: ExecutionSummary, reason: String, message: String) {
+        // The note first: nothing that can fail comes between the end's commit and the waiter's
+        // wake-up (a dispatcher that announced the execution waits for that call alone).
         do {
-            guard try store.endExecution(execution.id, as: .unplaceable, reason: reason) != nil else { return }
             try store.notePlacement(execution.id, reason: message)
+            guard try store.endExecution(execution.id, as: .unplaceable, reason: reason) != nil else { return }
         } catch {
             configuration.logger.error("cannot fail execution \(execution.id): \(error)")
             return

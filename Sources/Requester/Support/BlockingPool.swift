@@ -24,7 +24,8 @@ final class BlockingPool: @unchecked Sendable {
     /// of any size, lineage walks and verifications of whole DAGs. Kept apart so four large
     /// uploads cannot hold every thread while reports wait and leases run out.
     static let bulk = BlockingPool(threads: 2, name: "shoal-bulk")
-    /// The placement loop's passes (``PlacementService``), one at a time.
+    /// The placement loop's passes (``PlacementService``), one at a time: one thread for the
+    /// process (a process runs one requester, but tests run several, whose passes then queue).
     static let placement = BlockingPool(threads: 1, name: "shoal-place")
 
     /// What a taken job's slot holds until the queue is compacted, so the job's captures (a
@@ -100,4 +101,3 @@ final class BlockingPool: @unchecked Sendable {
         }
     }
 }
-
