@@ -15,7 +15,34 @@ import Synchronization
 final class PoolRegistry: Sendable {
     struct Node: Sendable {
         var record: NodeRecord
-        var pins: [CID: NodePin]
+        /// Its pins by CIDv1; change them with ``setPin(_:)`` and ``removePin(_:)``, which keep
+        /// the two views below in step.
+        private(set) var pins: [CID: NodePin] = [:]
+        /// Each pin's whole-DAG size, as a placement snapshot takes it: kept here so a snapshot
+        /// shares it instead of copying every pin of every node on every pass.
+        private(set) var pinSizes: [CID: UInt64] = [:]
+        /// The pins reported private, so the pool's private roots are found without reading
+        /// every pin (that was done on every report).
+        private(set) var privatePins: Set<CID> = []
+
+        init(record: NodeRecord, pins: [NodePin] = []) {
+            self.record = record
+            for pin in pins { setPin(pin) }
+        }
+
+        mutating func setPin(_ pin: NodePin) {
+            let key = pin.cid.v1
+            pins[key] = pin
+            pinSizes[key] = UInt64(max(0, pin.size))
+            if pin.isPrivate { privatePins.insert(key) } else { privatePins.remove(key) }
+        }
+
+        mutating func removePin(_ cid: CID) {
+            let key = cid.v1
+            pins[key] = nil
+            pinSizes[key] = nil
+            privatePins.remove(key)
+        }
     }
 
     private let nodes = Mutex<[String: Node]>([:])
@@ -28,17 +55,14 @@ final class PoolRegistry: Sendable {
         var loaded: [String: Node] = [:]
         for var record in records {
             if let last = record.lastHeartbeat, last < startedAt { record.lastHeartbeat = startedAt }
-            var byCID: [CID: NodePin] = [:]
-            for pin in pins[record.id] ?? [] { byCID[pin.cid.v1] = pin }
-            loaded[record.id] = Node(record: record, pins: byCID)
+            loaded[record.id] = Node(record: record, pins: pins[record.id] ?? [])
         }
         nodes.withLock { $0 = loaded }
     }
 
     func join(_ record: NodeRecord, pins: [NodePin]) {
-        var byCID: [CID: NodePin] = [:]
-        for pin in pins { byCID[pin.cid.v1] = pin }
-        nodes.withLock { $0[record.id] = Node(record: record, pins: byCID) }
+        let node = Node(record: record, pins: pins)
+        nodes.withLock { $0[record.id] = node }
     }
 
     func heartbeat(_ node: String, at date: Date, free: NodeResources?, added: [NodePin], removed: [CID], fetched: Int64, local: Int64) {
@@ -49,8 +73,8 @@ final class PoolRegistry: Sendable {
             if entry.record.state == .down { entry.record.state = .ready }
             entry.record.fetchedBytes += fetched
             entry.record.localBytes += local
-            for cid in removed { entry.pins[cid.v1] = nil }
-            for pin in added { entry.pins[pin.cid.v1] = pin }
+            for cid in removed { entry.removePin(cid) }
+            for pin in added { entry.setPin(pin) }
             nodes[node] = entry
         }
     }
@@ -58,7 +82,7 @@ final class PoolRegistry: Sendable {
     /// Adds pins the requester learned of without a heartbeat (a step's outputs, which its node keeps).
     func addPins(_ node: String, _ pins: [NodePin]) {
         nodes.withLock { nodes in
-            for pin in pins where nodes[node]?.pins[pin.cid.v1] == nil { nodes[node]?.pins[pin.cid.v1] = pin }
+            for pin in pins where nodes[node]?.pins[pin.cid.v1] == nil { nodes[node]?.setPin(pin) }
         }
     }
 
@@ -88,7 +112,7 @@ final class PoolRegistry: Sendable {
     func privateRoots() -> Set<CID> {
         nodes.withLock { nodes in
             var roots: Set<CID> = []
-            for node in nodes.values { for (cid, pin) in node.pins where pin.isPrivate { roots.insert(cid) } }
+            for node in nodes.values { roots.formUnion(node.privatePins) }
             return roots
         }
     }
@@ -122,15 +146,12 @@ final class PoolRegistry: Sendable {
                     slots: max(0, total.slots - used.slots), milliCPU: max(0, total.milliCPU - used.milliCPU),
                     memory: total.memory > used.memory ? total.memory - used.memory : 0,
                     disk: total.disk > used.disk ? total.disk - used.disk : 0)
-                var pins: [CID: UInt64] = [:]
-                pins.reserveCapacity(node.pins.count)
-                for (cid, pin) in node.pins { pins[cid] = UInt64(max(0, pin.size)) }
                 let status: NodeSnapshot.Status = switch node.record.state {
                 case .ready: .ready
                 case .draining: .draining
                 case .down: .down
                 }
-                return NodeSnapshot(id: node.record.id, labels: node.record.labels, status: status, total: total, free: free, pins: pins)
+                return NodeSnapshot(id: node.record.id, labels: node.record.labels, status: status, total: total, free: free, pins: node.pinSizes)
             }
         }
     }
