@@ -5,6 +5,10 @@ import IPLD
 /// Placing a task then costs one lookup per input instead of one lookup per input per node:
 /// with 1,000 nodes that is the difference between a few hash lookups and a few thousand.
 /// Holders are listed in node order, so every walk over them is deterministic.
+///
+/// Only the DAGs some task of the call reads are indexed (`wanted`): the pins of a pool grow with
+/// every step's outputs, and indexing all of them made each placement pass as slow as the pool
+/// was old. Building costs, per node, the smaller of its pin count and the wanted count.
 struct HolderIndex: Sendable {
     /// One node that pins a DAG, and the whole-DAG size it reported.
     struct Holder: Hashable, Sendable {
@@ -14,14 +18,30 @@ struct HolderIndex: Sendable {
 
     private var holdersByCID: [DigestKey: [Holder]]
 
-    /// Indexes the pins of `nodes`; a holder's `node` is its position in `nodes`.
-    init(nodes: [NodeSnapshot]) {
-        let pinCount = nodes.reduce(0) { $0 + $1.pins.count }
+    /// Indexes the pins of `nodes` (only those in `wanted`, when given); a holder's `node` is
+    /// its position in `nodes`.
+    init(nodes: [NodeSnapshot], wanted: Set<CID>? = nil) {
         holdersByCID = [:]
-        holdersByCID.reserveCapacity(pinCount)
+        guard let wanted else {
+            holdersByCID.reserveCapacity(nodes.reduce(0) { $0 + $1.pins.count })
+            for (position, node) in nodes.enumerated() {
+                for (cid, size) in node.pins {
+                    holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
+                }
+            }
+            return
+        }
+        if wanted.isEmpty { return }
         for (position, node) in nodes.enumerated() {
-            for (cid, size) in node.pins {
-                holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
+            if node.pins.count <= wanted.count {
+                for (cid, size) in node.pins where wanted.contains(cid) {
+                    holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
+                }
+            } else {
+                for cid in wanted {
+                    guard let size = node.pins[cid] else { continue }
+                    holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
+                }
             }
         }
     }

@@ -26,7 +26,9 @@ struct PlacementRun {
     var touched: [Int32] = []
     private var skipped: [FreeRank] = []
 
-    init(nodes given: [NodeSnapshot], search: Scheduler.Search) {
+    /// - Parameter wanted: The DAGs the tasks to place read (only their holders are indexed);
+    ///   `nil` indexes every pin.
+    init(nodes given: [NodeSnapshot], search: Scheduler.Search, wanted: Set<CID>? = nil) {
         var sorted = given.enumerated().sorted { lhs, rhs in
             lhs.element.id != rhs.element.id ? lhs.element.id < rhs.element.id : lhs.offset < rhs.offset
         }.map(\.element)
@@ -42,7 +44,7 @@ struct PlacementRun {
         positionByID = positions
         free = sorted.map(\.free)
         self.search = search
-        holderIndex = search == .indexed ? HolderIndex(nodes: sorted) : nil
+        holderIndex = search == .indexed ? HolderIndex(nodes: sorted, wanted: wanted) : nil
         localBytes = Array(repeating: 0, count: sorted.count)
         localCount = Array(repeating: 0, count: sorted.count)
         privateCount = Array(repeating: 0, count: sorted.count)

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import IPLD
 
 /// Decides where ready tasks run: on the nodes that already hold their input bytes.
 ///
@@ -64,7 +65,9 @@ public enum Scheduler {
     public static func place(
         tasks: [TaskDemand], nodes: [NodeSnapshot], now: Date, search: Search = .indexed
     ) -> [PlacementDecision] {
-        var run = PlacementRun(nodes: nodes, search: search)
+        var wanted = Set<CID>()
+        for task in tasks { for input in task.inputs { wanted.insert(input.cid) } }
+        var run = PlacementRun(nodes: nodes, search: search, wanted: wanted)
         let readySince = tasks.map(\.readySince)  // compared without copying whole demands
         let order = tasks.indices.sorted { lhs, rhs in
             if readySince[lhs] != readySince[rhs] { return readySince[lhs] < readySince[rhs] }

@@ -37,4 +37,21 @@ import Testing
         #expect(index.holders(of: raw) == [.init(node: 0, size: 1)])
         #expect(index.holders(of: cbor) == [.init(node: 1, size: 2)])
     }
+
+    @Test func onlyTheWantedDAGsAreIndexedWithTheSameHolders() {
+        // Both ways of building (a node with fewer pins than wanted, and one with more) agree
+        // with the full index on every wanted DAG, and know nothing of the others.
+        let nodes = [
+            F.node("w1", pins: ["a": 10, "b": 20, "c": 30, "d": 40]),
+            F.node("w2", pins: ["a": 11]),
+            F.node("w3"),
+        ]
+        let full = HolderIndex(nodes: nodes)
+        let wanted = HolderIndex(nodes: nodes, wanted: [F.cid("a"), F.cid("c")])
+        #expect(wanted.distinctCount == 2)
+        #expect(wanted.holders(of: F.cid("a")) == full.holders(of: F.cid("a")))
+        #expect(wanted.holders(of: F.cid("c")) == full.holders(of: F.cid("c")))
+        #expect(wanted.holders(of: F.cid("b")).isEmpty)
+        #expect(HolderIndex(nodes: nodes, wanted: []).distinctCount == 0)
+    }
 }
