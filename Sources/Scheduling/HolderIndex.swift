@@ -20,7 +20,7 @@ struct HolderIndex: Sendable {
 
     /// Indexes the pins of `nodes` (only those in `wanted`, when given); a holder's `node` is
     /// its position in `nodes`.
-    init(nodes: [NodeSnapshot], wanted: Set<CID>? = nil) {
+    init(nodes: [NodeSnapshot], wanted: Set<DigestKey>? = nil) {
         holdersByCID = [:]
         guard let wanted else {
             holdersByCID.reserveCapacity(nodes.reduce(0) { $0 + $1.pins.count })
@@ -34,13 +34,13 @@ struct HolderIndex: Sendable {
         if wanted.isEmpty { return }
         for (position, node) in nodes.enumerated() {
             if node.pins.count <= wanted.count {
-                for (cid, size) in node.pins where wanted.contains(cid) {
+                for (cid, size) in node.pins where wanted.contains(DigestKey(cid)) {
                     holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
                 }
             } else {
-                for cid in wanted {
-                    guard let size = node.pins[cid] else { continue }
-                    holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
+                for key in wanted {
+                    guard let size = node.pins[key.cid] else { continue }
+                    holdersByCID[key, default: []].append(Holder(node: Int32(position), size: size))
                 }
             }
         }

@@ -28,7 +28,7 @@ struct PlacementRun {
 
     /// - Parameter wanted: The DAGs the tasks to place read (only their holders are indexed);
     ///   `nil` indexes every pin.
-    init(nodes given: [NodeSnapshot], search: Scheduler.Search, wanted: Set<CID>? = nil) {
+    init(nodes given: [NodeSnapshot], search: Scheduler.Search, wanted: Set<DigestKey>? = nil) {
         var sorted = given.enumerated().sorted { lhs, rhs in
             lhs.element.id != rhs.element.id ? lhs.element.id < rhs.element.id : lhs.offset < rhs.offset
         }.map(\.element)

@@ -65,8 +65,9 @@ public enum Scheduler {
     public static func place(
         tasks: [TaskDemand], nodes: [NodeSnapshot], now: Date, search: Search = .indexed
     ) -> [PlacementDecision] {
-        var wanted = Set<CID>()
-        for task in tasks { for input in task.inputs { wanted.insert(input.cid) } }
+        // Keyed by digest: `CID`'s own hashing feeds the hasher byte by byte.
+        var wanted = Set<DigestKey>()
+        for task in tasks { for input in task.inputs { wanted.insert(DigestKey(input.cid)) } }
         var run = PlacementRun(nodes: nodes, search: search, wanted: wanted)
         let readySince = tasks.map(\.readySince)  // compared without copying whole demands
         let order = tasks.indices.sorted { lhs, rhs in

@@ -47,7 +47,7 @@ import Testing
             F.node("w3"),
         ]
         let full = HolderIndex(nodes: nodes)
-        let wanted = HolderIndex(nodes: nodes, wanted: [F.cid("a"), F.cid("c")])
+        let wanted = HolderIndex(nodes: nodes, wanted: [DigestKey(F.cid("a")), DigestKey(F.cid("c"))])
         #expect(wanted.distinctCount == 2)
         #expect(wanted.holders(of: F.cid("a")) == full.holders(of: F.cid("a")))
         #expect(wanted.holders(of: F.cid("c")) == full.holders(of: F.cid("c")))
