@@ -94,12 +94,28 @@ public final class JobStore: Sendable {
             // fsync per transaction; a power loss may lose the last transactions, never consistency.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw JobStoreError(.database, "cannot open \(path): \(error)")
-        }
+        pool = try Self.openPool(path: path, configuration: configuration)
         if migrating { try migrateIfNeeded() }
+    }
+
+    /// Opens the database, trying again for up to the busy timeout while another process holds
+    /// it locked.
+    ///
+    /// Opening switches the database to WAL, and that switch can be refused at once ("database is
+    /// locked") rather than through the busy handler: `shoal run` failed to start that way, once,
+    /// while a test polled the new store of the run it had started (seen in CI; not reproduced
+    /// here in hundreds of racing opens, in one process or several). Only that error is retried.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date() + busyTimeout
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            } catch {
+                throw JobStoreError(.database, "cannot open \(path): \(error)")
+            }
+        }
     }
 
     // MARK: Schema
