@@ -109,6 +109,10 @@ struct AssignmentBuilderTests {
         let without = AssignmentBuilder(job: job, spec: prepared.spec, index: MemoryProvenanceIndex())
         var with = without
         with.recipes = recipes
-        #expect(try with.assignment(for: "prep", attempt: 1, tasks: [:]) == (try without.assignment(for: "prep", attempt: 1, tasks: [:])))
+        let built = try without.assignment(for: "prep", attempt: 1, tasks: [:])
+        // The submission kept the very recipe the drive would build (else it would not be used),
+        // and the assignment made with it is the one made without it.
+        #expect(recipes.cid(of: "prep") == built.recipeCID)
+        #expect(try with.assignment(for: "prep", attempt: 1, tasks: [:]) == built)
     }
 }

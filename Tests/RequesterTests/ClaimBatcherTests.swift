@@ -1,6 +1,7 @@
 import Foundation
 import JobStore
 import ShoalTesting
+import Synchronization
 import Testing
 @testable import Requester
 
@@ -20,15 +21,30 @@ import Testing
         return (store, folder)
     }
 
-    @Test func concurrentClaimsEachGetTheirNodesExecutionsWithALease() async throws {
+    @Test func concurrentClaimsAreOneTransactionAndEachGetsItsNodesExecutionsWithALease() async throws {
         let (store, folder) = try placedStore(tasks: 40, nodes: 20)
         defer { withExtendedLifetime(folder) {} }
-        let batcher = ClaimBatcher(store: store, lease: .seconds(30))
+        // The store's claims, counting the transactions and the claims in each.
+        let batches = Mutex<[Int]>([])
+        let batcher = ClaimBatcher(lease: .seconds(30)) { requests, leaseUntil, now in
+            batches.withLock { $0.append(requests.count) }
+            return try store.claimExecutions(for: requests, leaseUntil: leaseUntil, at: now)
+        }
+        // The claimer thread is held until all twenty claims are queued, as when a placement
+        // wakes twenty long-polls at once: they must be served by one transaction.
+        let gate = DispatchSemaphore(value: 0)
+        ClaimBatcher.claimer.submit { gate.wait() }
         let before = Date()
         let answers = try await withThrowingTaskGroup(of: (String, [ExecutionRecord]).self) { group in
             for node in 0..<20 { group.addTask { ("n\(node)", try await batcher.claim(node: "n\(node)", limit: 4)) } }
+            group.addTask {
+                for _ in 0..<10_000 where batcher.queued < 20 { try? await Task.sleep(for: .milliseconds(1)) }
+                gate.signal()
+                return ("gate", [])
+            }
             return try await group.reduce(into: [String: [ExecutionRecord]]()) { $0[$1.0] = $1.1 }
-        }
+        }.filter { $0.key != "gate" }
+        #expect(batches.withLock { $0 } == [20])
         #expect(answers.count == 20)
         for (node, claimed) in answers {
             #expect(claimed.count == 2, "\(node)")
