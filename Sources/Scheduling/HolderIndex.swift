@@ -18,19 +18,9 @@ struct HolderIndex: Sendable {
 
     private var holdersByCID: [DigestKey: [Holder]]
 
-    /// Indexes the pins of `nodes` (only those in `wanted`, when given); a holder's `node` is
-    /// its position in `nodes`.
-    init(nodes: [NodeSnapshot], wanted: Set<DigestKey>? = nil) {
+    /// Indexes the pins of `nodes` that are in `wanted`; a holder's `node` is its position in `nodes`.
+    init(nodes: [NodeSnapshot], wanted: Set<DigestKey>) {
         holdersByCID = [:]
-        guard let wanted else {
-            holdersByCID.reserveCapacity(nodes.reduce(0) { $0 + $1.pins.count })
-            for (position, node) in nodes.enumerated() {
-                for (cid, size) in node.pins {
-                    holdersByCID[DigestKey(cid), default: []].append(Holder(node: Int32(position), size: size))
-                }
-            }
-            return
-        }
         if wanted.isEmpty { return }
         for (position, node) in nodes.enumerated() {
             if node.pins.count <= wanted.count {

@@ -26,9 +26,8 @@ struct PlacementRun {
     var touched: [Int32] = []
     private var skipped: [FreeRank] = []
 
-    /// - Parameter wanted: The DAGs the tasks to place read (only their holders are indexed);
-    ///   `nil` indexes every pin.
-    init(nodes given: [NodeSnapshot], search: Scheduler.Search, wanted: Set<DigestKey>? = nil) {
+    /// - Parameter wanted: The DAGs the tasks to place read (only their holders are indexed).
+    init(nodes given: [NodeSnapshot], search: Scheduler.Search, wanted: Set<DigestKey>) {
         var sorted = given.enumerated().sorted { lhs, rhs in
             lhs.element.id != rhs.element.id ? lhs.element.id < rhs.element.id : lhs.offset < rhs.offset
         }.map(\.element)
