@@ -21,6 +21,9 @@ import Testing
         #expect(try repo.pinStatus(tree[0].cid) == .pinned(pin))
         #expect(try repo.pinStatus(tree[2].cid) == .indirect(via: tree[0].cid))
         #expect(try repo.pinStatus(TestDAG.rawLeaf(seed: 99).cid) == .notPinned)
+        // Only a pin on the CID itself is recorded: a block held through another pin has none.
+        #expect(try repo.recordedPin(tree[0].cid) == pin)
+        #expect(try repo.recordedPin(tree[2].cid) == nil)
     }
 
     @Test func aDAGWithAMissingBlockIsNotPinnedAtAll() throws {
@@ -106,6 +109,7 @@ extension RepoPinsTests {
         try repo.putAll([leaf])
         let pin = try repo.pin(leaf.cid)
         #expect(try repo.pinStatus(leaf.cid.v1) == .pinned(pin))
+        #expect(try repo.recordedPin(leaf.cid.v1) == pin)
         #expect(try repo.unpin(leaf.cid.v1) == pin)
         #expect(try repo.pins().isEmpty)
         // A raw CID of the same bytes is another block name, not the pin.

@@ -44,13 +44,20 @@ extension Repo {
         try database.pins(mode: mode)
     }
 
+    /// The pin recorded on `cid` itself (as given, or as the other CID version of the same dag-pb
+    /// block), or `nil`: one indexed lookup, without looking for a pin that holds it indirectly.
+    public func recordedPin(_ cid: CID) throws -> Pin? {
+        if let pin = try database.pin(for: cid) { return pin }
+        if let other = cid.otherVersion { return try database.pin(for: other) }
+        return nil
+    }
+
     /// Whether `cid` is pinned itself (as given, or as the other CID version of the same dag-pb
     /// block), kept through a recursive pin, or not kept.
     ///
     /// Finding an indirect pin walks the recursive pins' DAGs (blocks must be present).
     public func pinStatus(_ cid: CID) throws -> PinStatus {
-        if let pin = try database.pin(for: cid) { return .pinned(pin) }
-        if let other = cid.otherVersion, let pin = try database.pin(for: other) { return .pinned(pin) }
+        if let pin = try recordedPin(cid) { return .pinned(pin) }
         let walker = DAGWalker(source: blocks)
         var seen = Set<CID>()
         for pin in try database.pins(mode: .recursive) {

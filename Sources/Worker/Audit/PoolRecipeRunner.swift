@@ -64,11 +64,12 @@ public final class PoolRecipeRunner: RecipeRunner {
     /// holds it, otherwise fetched (only the blocks missing: a DAG already whole here costs a walk
     /// of it and no request) from the requester and pinned.
     ///
-    /// The pin is looked up by CID, not with ``BlockStore/Repo/pinStatus(_:)``, which would walk
-    /// every pinned DAG of this node to find an indirect pin.
+    /// The pin is looked up by CID (``BlockStore/Repo/recordedPin(_:)``), not with
+    /// ``BlockStore/Repo/pinStatus(_:)``, which would walk every pinned DAG of this node to find
+    /// an indirect pin.
     func makeWhole(_ cid: CID, what: String) async throws {
         let repo = executor.repo
-        let own = try repo.pins().first { $0.cid.v1 == cid.v1 }
+        let own = try repo.recordedPin(cid)
         if own?.mode == .recursive { return }
         let pinIt = own == nil  // keep someone's direct pin as it is
         let requester = GatewayProvider(url: client.configuration.url, token: client.configuration.token, name: "requester")
