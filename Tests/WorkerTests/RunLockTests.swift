@@ -17,12 +17,12 @@ struct RunLockTests {
         lock = nil
         // A process another test spawns at this moment holds a copy of the descriptor until its
         // exec closes it (O_CLOEXEC), so the release is awaited, briefly.
-        var held = true
-        for _ in 0..<500 where held {
-            held = RunLock.isHeld(home: home, job: "0000000001abcd")
-            if held { usleep(10_000) }
+        var again: RunLock?
+        for _ in 0..<500 where again == nil {
+            again = try? RunLock(home: home, job: "0000000001abcd")
+            if again == nil { usleep(10_000) }
         }
-        #expect(!held)
-        _ = try RunLock(home: home, job: "0000000001abcd")
+        #expect(again != nil, "the released lock stayed held")
+        withExtendedLifetime(again) { #expect(RunLock.isHeld(home: home, job: "0000000001abcd")) }
     }
 }

@@ -15,12 +15,13 @@ final class RunLock: Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WorkerError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
+            let code = errno
+            if code == EINTR { continue }
             close(fd)
-            if errno == EWOULDBLOCK {
+            if code == EWOULDBLOCK {
                 throw WorkerError(.runBusy, "run \(job) is being run by another shoal process; wait for it or stop it first")
             }
-            throw WorkerError(.io, "cannot lock \(path): \(String(cString: strerror(errno)))")
+            throw WorkerError(.io, "cannot lock \(path): \(String(cString: strerror(code)))")
         }
         descriptor = fd
     }
