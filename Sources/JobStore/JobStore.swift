@@ -101,10 +101,12 @@ public final class JobStore: Sendable {
     /// Opens the database, trying again for up to the busy timeout while another process holds
     /// it locked.
     ///
-    /// Opening switches the database to WAL, and that switch can be refused at once ("database is
-    /// locked") rather than through the busy handler: `shoal run` failed to start that way, once,
-    /// while a test polled the new store of the run it had started (seen in CI; not reproduced
-    /// here in hundreds of racing opens, in one process or several). Only that error is retried.
+    /// Opening switches the database to WAL, which needs the file to itself. When another
+    /// connection holds the write lock of a new file still in its first journal mode (another
+    /// process creating the store), SQLite refuses the switch at once ("database is locked")
+    /// instead of calling the busy handler, to avoid a deadlock: `shoal run` failed to start that
+    /// way in CI while a test opened the store of the run it had started. Only that error is
+    /// retried.
     private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
         let deadline = Date() + busyTimeout
         while true {

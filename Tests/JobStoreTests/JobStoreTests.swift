@@ -54,6 +54,26 @@ struct JobStoreTests {
         #expect(try store.appliedMigrations() == JobStore.Migration.all)
     }
 
+    @Test func anOpenWaitsWhileAnotherConnectionHoldsTheNewFileLocked() async throws {
+        let folder = TemporaryDirectory("locked-open")
+        let path = folder.file("jobs.sqlite")
+        // A database still in its first journal mode, read by another connection: switching it
+        // to WAL needs the file to itself, and SQLite refuses that at once, not through the
+        // busy handler (how `shoal run` once failed to start while a test polled its new store).
+        let other = try DatabaseQueue(path: path)
+        let opening = try other.inDatabase { db in
+            try db.execute(sql: "CREATE TABLE probe (x)")
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.execute(sql: "INSERT INTO probe VALUES (1)")  // holds the write lock until COMMIT
+            let opening = Task.detached { try JobStore(path: path) }
+            Thread.sleep(forTimeInterval: 0.3)
+            try db.execute(sql: "COMMIT")
+            return opening
+        }
+        let store = try await opening.value
+        #expect(try store.appliedMigrations() == JobStore.Migration.all)
+    }
+
     @Test func anUnopenableStoreIsAOneLineError() throws {
         let folder = TemporaryDirectory("bad")
         try folder.write("jobs.sqlite", text: "this is not a database, just text that is long enough to matter")
