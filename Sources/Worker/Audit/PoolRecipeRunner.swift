@@ -1,4 +1,5 @@
 import BlockStore
+import Foundation
 import Gateway
 import IPLD
 import PoolClient
@@ -13,7 +14,9 @@ import Synchronization
 /// whole in this node's store: what is not is fetched through the requester's trustless
 /// gateway (`GET /ipfs/{cid}` as a CAR) with ``Gateway/BlockFetcher``, every block checked
 /// against its CID, and pinned for the audit only (``releasePins()`` unpins what this runner
-/// pinned; the blocks stay until `shoal gc`). The requester serves what was uploaded to it and
+/// pinned; the blocks stay until `shoal gc`). The pins are named for the auditing process, so an
+/// audit that was interrupted before releasing them is recognised, and the next audit releases
+/// them (``releaseAbandonedPins(in:)``). The requester serves what was uploaded to it and
 /// the outputs of steps; a dataset that lives only on the pool's nodes (compute-to-data) is not
 /// sent to the requester for an audit, so such an input must be added or fetched here first, and
 /// the re-run says so. Private data is never served at all.
@@ -31,8 +34,10 @@ public final class PoolRecipeRunner: RecipeRunner {
     /// DAGs this runner pinned, unpinned by ``releasePins()``.
     private let pinned = Mutex<[CID]>([])
 
-    /// The name of the pins an audit holds while it runs.
-    public static let pinName = "verify --rerun"
+    /// The name of the pins an audit holds while it runs, naming this process:
+    /// `verify --rerun (pid 4242)`.
+    public static var pinName: String { "\(pinNamePrefix) (pid \(getpid()))" }
+    static let pinNamePrefix = "verify --rerun"
 
     public init(executor: StepExecutor, client: PoolClient, steps: [Rerun.Candidate]) {
         self.executor = executor
@@ -58,6 +63,33 @@ public final class PoolRecipeRunner: RecipeRunner {
             return cids
         }
         for cid in cids { _ = try executor.repo.unpin(cid) }
+    }
+
+    /// Unpins what audits left pinned when they stopped before ``releasePins()`` (interrupted,
+    /// killed): pins named for an audit whose process is gone, and those of audits from before
+    /// pins named their process. The blocks stay until gc, as after a finished audit.
+    ///
+    /// - Returns: The CIDs unpinned.
+    @discardableResult
+    public static func releaseAbandonedPins(in repo: Repo) throws -> [CID] {
+        var released: [CID] = []
+        for pin in try repo.pins() {
+            guard let name = pin.name, isAbandonedAuditPin(name) else { continue }
+            _ = try repo.unpin(pin.cid)
+            released.append(pin.cid)
+        }
+        return released
+    }
+
+    /// Whether `name` is the name of an audit pin whose process no longer runs.
+    static func isAbandonedAuditPin(_ name: String) -> Bool {
+        guard name.hasPrefix(pinNamePrefix) else { return false }
+        let rest = name.dropFirst(pinNamePrefix.count)
+        if rest.isEmpty { return true }  // named before pins named their process
+        guard rest.hasPrefix(" (pid "), rest.hasSuffix(")"), let pid = pid_t(rest.dropFirst(6).dropLast()), pid > 0 else {
+            return false  // someone's own pin that happens to start with the same words
+        }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Makes the DAG under `cid` whole in the store: kept as it is when a recursive pin of its own

@@ -86,7 +86,8 @@ public struct LocalNode: Sendable {
     /// requester (``PoolClient/RemoteAudit``), trusting the pool's nodes and this node; with
     /// `rerun`, runs each re-runnable step again in this node's sandbox (cache off, nothing
     /// recorded), fetching the tool and inputs it lacks through the requester
-    /// (``PoolRecipeRunner``; the pins it takes for that are released at the end).
+    /// (``PoolRecipeRunner``; the pins it takes for that are released at the end, and those an
+    /// interrupted audit left are released first).
     ///
     /// - Throws: ``Sandbox/SandboxError`` (`featureMissing`) for `rerun` on a host that cannot
     ///   sandbox; ``PoolClient/PoolClientError`` when the requester cannot be asked.
@@ -94,6 +95,7 @@ public struct LocalNode: Sendable {
         if rerun { try await Sandbox.requireFeatures() }
         let remote = try await RemoteAudit(client: client).verify(cid, trusting: [identity.didKey], maxDepth: maxDepth)
         guard rerun else { return PoolAudit(remote: remote, reruns: [], rerunRequested: false) }
+        try PoolRecipeRunner.releaseAbandonedPins(in: repo)
         let candidates = Rerun.candidates(in: remote.report.graph)
         let executor = StepExecutor(repo: repo, index: index, identity: identity, home: home)
         let runner = PoolRecipeRunner(executor: executor, client: client, steps: candidates)
