@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "Provenance", "IPLD", "ShoalTesting", grdb]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "IPLD", "ShoalTesting"]
+            dependencies: ["Orchestrator", "JobStore", "Pipeline", "Provenance", "BlockStore", "IPLD", "ShoalTesting", grdb]
         ),
         .testTarget(
             name: "WorkerTests",

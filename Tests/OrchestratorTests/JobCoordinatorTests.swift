@@ -437,10 +437,18 @@ struct JobCoordinatorTests {
                 openedFirst.withLock { $0[step.taskID] = (task.state, step.attempt, attempts) }
             }
         })
+        let transactions = EventTransactions(store)
         let job = try await JobCoordinator(store: store, dispatcher: dispatcher, concurrency: 10).run(job: id)
         #expect(job.state == .succeeded)
         let wave = (0..<6).map { "t\($0)" }
         #expect(dispatcher.snapshot.batches == [["root"], wave])
+        // The wave's tasks were made ready and started in one transaction.
+        let events = try store.events(of: id).filter { $0.taskID?.hasPrefix("t") == true }
+        let readied = events.filter { $0.kind == .taskReady }
+        let opened = events.filter { $0.kind == .taskRunning || $0.kind == .taskQueued }
+        #expect(readied.count == 6 && opened.count == 6)
+        let commit = try #require(transactions.transaction(inserting: readied[0].sequence))
+        #expect(commit == Set((readied + opened).map(\.sequence)))
         // Every step of the wave had its attempt open and running before the batch was handed over.
         for task in ["root"] + wave {
             let seen = openedFirst.withLock { $0[task] }

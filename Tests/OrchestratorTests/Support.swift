@@ -1,10 +1,47 @@
 import Foundation
+import GRDB
 import IPLD
-import JobStore
+@testable import JobStore
 import Pipeline
 import ShoalTesting
 import Synchronization
 @testable import Orchestrator
+
+/// The events each committed transaction of a store inserted, by sequence number: what the
+/// coordinator writes together (one commit for a wave, not one per step).
+final class EventTransactions: TransactionObserver, Sendable {
+    private let state = Mutex((current: Set<Int64>(), committed: [Set<Int64>]()))
+
+    /// Starts recording the transactions of `store`.
+    init(_ store: JobStore) {
+        store.pool.add(transactionObserver: self, extent: .databaseLifetime)
+    }
+
+    /// The transaction that inserted the event numbered `sequence`.
+    func transaction(inserting sequence: Int64) -> Set<Int64>? {
+        state.withLock { $0.committed.first { $0.contains(sequence) } }
+    }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        if case .insert(tableName: "event") = eventKind { return true }
+        return false
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) {
+        state.withLock { _ = $0.current.insert(event.rowID) }
+    }
+
+    func databaseDidCommit(_ db: Database) {
+        state.withLock { state in
+            if !state.current.isEmpty { state.committed.append(state.current) }
+            state.current = []
+        }
+    }
+
+    func databaseDidRollback(_ db: Database) {
+        state.withLock { $0.current = [] }
+    }
+}
 
 /// A raw-block CID made from SplitMix64 bytes.
 func testCID(_ seed: UInt64) -> CID {
