@@ -363,12 +363,13 @@ extension JobStore {
                     WHERE state IN ('queued', 'placed', 'assigned', 'running') ORDER BY created, id
                     """
             ).map { row in
-                let id: String = row["id"]
-                guard let state = ExecutionState(rawValue: row["state"]) else { throw Self.corrupt("execution \(id)", "unknown state") }
+                // By position, in the SELECT's order (every placement pass reads these rows).
+                let id: String = row[0]
+                guard let state = ExecutionState(rawValue: row[4]) else { throw Self.corrupt("execution \(id)", "unknown state") }
                 return ExecutionSummary(
-                    id: id, jobID: row["job_id"], taskID: row["task_id"], attempt: row["attempt"], state: state,
-                    node: row["node"], readySince: Self.date(row["ready_since"]) ?? Date(timeIntervalSince1970: 0),
-                    notBefore: Self.date(row["not_before"]), placed: Self.date(row["placed"]))
+                    id: id, jobID: row[1], taskID: row[2], attempt: row[3], state: state,
+                    node: row[5], readySince: Self.date(row[6]) ?? Date(timeIntervalSince1970: 0),
+                    notBefore: Self.date(row[7]), placed: Self.date(row[8]))
             }
         }
     }
