@@ -39,12 +39,9 @@ import Testing
             let lost = FakeWorker(pool: pool)
             let rescuer = FakeWorker(pool: pool)
             try await lost.join(slots: 1, pins: [PinReport(cid: data.string, size: 1 << 20)])
-            // Alive until it holds the step (a loaded machine can take longer than the short lease,
-            // also between a submission and the claim that follows it).
-            let (job, first) = try await lost.heartbeating {
-                let job = try await pool.submitJob(oneTaskSpec(input: data))
-                return (job, try await lost.claimOne())
-            }
+            // Alive until it holds the step (a loaded machine can take longer than the short lease).
+            let job = try await lost.heartbeating { try await pool.submitJob(oneTaskSpec(input: data)) }
+            let first = try await lost.claimOne()
             #expect(first.step.attempt == 1)
             // `lost` stops heartbeating; a second node joins and keeps heartbeating.
             try await rescuer.join(slots: 1)
@@ -113,12 +110,8 @@ import Testing
             let data = testBlock(62).cid
             let worker = FakeWorker(pool: pool)
             try await worker.join(slots: 1, pins: [PinReport(cid: data.string, size: 10)])
-            // Alive until it holds the first attempt: marked down before its claim, it would get
-            // the second one instead.
-            let (job, first) = try await worker.heartbeating {
-                let job = try await pool.submitJob(oneTaskSpec(input: data))
-                return (job, try await worker.claimOne())
-            }
+            let job = try await worker.heartbeating { try await pool.submitJob(oneTaskSpec(input: data)) }
+            let first = try await worker.claimOne()
             try await pool.waitForStatus(job) { $0.tasks.first?.attempts == 2 }
             // Back from the dead: told to stop what it ran, then given the retry, which it loses too.
             let stop = try await worker.heartbeat()
