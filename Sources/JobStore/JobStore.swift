@@ -289,7 +289,11 @@ enum FileLock {
         guard fd >= 0 else {
             throw JobStoreError(.database, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
+        defer {
+            // Unlock, not only close: a process spawned right now shares the lock until its exec.
+            flock(fd, LOCK_UN)
+            close(fd)
+        }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else {
                 throw JobStoreError(.database, "cannot lock \(path): \(String(cString: strerror(errno)))")

@@ -24,6 +24,16 @@ import Testing
         done.wait()
     }
 
+    /// Polls `condition` every millisecond, for up to 30 s (then the test's counts tell).
+    ///
+    /// The callers are known to be inside `flush` from the group itself, not from a counter they
+    /// bump just before calling plus a pause: on a loaded machine a thread can stop between the
+    /// two for longer than any pause, come during the *next* flush, and need a third.
+    private static func waitUntil(_ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(30)
+        while !condition(), Date() < deadline { usleep(1_000) }
+    }
+
     @Test func aLoneCallRunsOneFlush() throws {
         let group = FlushGroup()
         let runs = Counter()
@@ -35,22 +45,20 @@ import Testing
 
     @Test func callsThatArriveDuringAFlushShareTheNextOne() throws {
         let group = FlushGroup()
-        let runs = Counter(), arrived = Counter(), failures = Counter()
+        let runs = Counter(), failures = Counter()
         let firstStarted = DispatchSemaphore(value: 0)
         onThreads(9) { number in
             if number > 0 {
                 firstStarted.wait()
                 firstStarted.signal()
-                arrived.add()
             }
             do {
                 try group.flush {
                     guard runs.add() == 1 else { return }
-                    // The first flush lasts until the eight others have called (and a little
-                    // more, for them to be inside `flush`): none of them may count on it.
+                    // The first flush lasts until the eight others are inside `flush`, waiting:
+                    // none of them may count on it.
                     firstStarted.signal()
-                    while arrived.count < 8 { usleep(1_000) }
-                    usleep(100_000)
+                    Self.waitUntil { group.waitingForNextFlush == 8 }
                 }
             } catch {
                 failures.add()
@@ -91,20 +99,17 @@ import Testing
         let group = FlushGroup()
         let runs = Counter(), failures = Counter()
         let firstStarted = DispatchSemaphore(value: 0)
-        let arrived = Counter()
         onThreads(4) { number in
             if number > 0 {
                 firstStarted.wait()
                 firstStarted.signal()
-                arrived.add()
             }
             do {
                 try group.flush {
                     // The first flush succeeds; the second, for the three that came during it, fails.
                     if runs.add() == 1 {
                         firstStarted.signal()
-                        while arrived.count < 3 { usleep(1_000) }
-                        usleep(100_000)
+                        Self.waitUntil { group.waitingForNextFlush == 3 }
                     } else {
                         throw Boom()
                     }

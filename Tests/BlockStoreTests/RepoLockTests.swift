@@ -58,6 +58,21 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: Self.helperPath), "missing \(Self.helperPath)")
     }
 
+    /// A process spawned while the lock is held keeps a copy of its descriptor until its exec
+    /// closes it; a `dup` is such a copy. Releasing must not wait for the copy to go.
+    @Test func releaseFreesTheLockWhileACopyOfTheDescriptorIsStillOpen() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/repo.lock"
+        let fd = try RepoLock.acquire(.shared, path: path)
+        let copy = dup(fd)
+        try #require(copy >= 0)
+        defer { close(copy) }
+        #expect(throws: BlockStoreError.self) { try RepoLock.acquire(.exclusive, path: path, wait: false) }
+        RepoLock.release(fd)
+        let exclusive = try RepoLock.acquire(.exclusive, path: path, wait: false)
+        RepoLock.release(exclusive)
+    }
+
     @Test func gcWaitsForAnotherProcessToPinWhatItWrote() throws {
         let dir = TemporaryDirectory()
         let repo = try Repo(home: dir.path)

@@ -196,10 +196,12 @@ struct PoolPlacementTests {
         let fetcher = try #require(fixture.others.first { $0.id == node }, "measure ran on \(node), not on a free worker")
         #expect(try Self.report(of: job, in: pool) == fixture.expectedReport)
 
-        // It waited for the holder first, then was placed past the window.
-        let events = try await pool.events(of: job)
-        #expect(events.contains { $0.kind == "task.waiting" && $0.task == "measure" && $0.message.contains("preferred") }, "\(events)")
-        #expect(events.contains { $0.kind == "task.placed" && $0.task == "measure" && $0.message.contains("preferred window") }, "\(events)")
+        // It was placed past the window, for its busy holder. (A placement pass that saw it
+        // inside the window logged it waiting for that window; whether one ran that soon after it
+        // was ready depends on the machine's load, so it is not required.)
+        let events = try await pool.events(of: job).filter { $0.task == "measure" }
+        #expect(events.contains { $0.kind == "task.placed" && $0.message.contains("busy past the 2s preferred window") }, "\(events)")
+        #expect(events.filter { $0.kind == "task.waiting" }.allSatisfy { $0.message.contains("preferred") }, "\(events)")
 
         // The dataset came over the wire, from the holder's gateway, into the fetcher's store.
         let metrics = try await pool.metrics(of: fetcher)

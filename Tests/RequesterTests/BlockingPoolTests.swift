@@ -20,21 +20,28 @@ import Testing
         #expect(try await pool.run { "still here" } == "still here")
     }
 
-    @Test func asManyJobsRunAtOnceAsThePoolHasThreads() async throws {
+    @Test func asManyJobsRunAtOnceAsThePoolHasThreads() {
         let pool = BlockingPool(threads: 3, name: "tb-width")
         let load = Load()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<12 {
-                group.addTask {
-                    try await pool.run {
-                        load.enter()
-                        usleep(20_000)
-                        load.leave()
-                    }
-                }
+        // Every job is queued at once and blocks until the gate opens, so three run together
+        // however the machine schedules: the jobs' overlap does not hang on how fast tasks on
+        // Swift's cooperative threads (busy with the rest of the suite) would submit them.
+        let gate = DispatchSemaphore(value: 0), done = DispatchGroup()
+        for _ in 0..<12 {
+            done.enter()
+            pool.submit {
+                load.enter()
+                gate.wait()
+                load.leave()
+                done.leave()
             }
-            try await group.waitForAll()
         }
+        let deadline = Date().addingTimeInterval(30)
+        while load.running < 3, Date() < deadline { usleep(1_000) }
+        // A moment for a fourth thread, if the pool had one, to take a queued job too.
+        usleep(50_000)
+        for _ in 0..<12 { gate.signal() }
+        done.wait()
         // Never more than its threads, and blocking jobs overlap up to that.
         #expect(load.peak == 3)
     }
@@ -69,5 +76,6 @@ import Testing
         func enter() { state.withLock { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
         func leave() { state.withLock { $0.running -= 1 } }
         var peak: Int { state.withLock { $0.peak } }
+        var running: Int { state.withLock { $0.running } }
     }
 }

@@ -6,10 +6,12 @@ import Testing
 
 /// A job that ends, however it ends, leaves nothing of itself in the requester's memory.
 @Suite struct JobSupervisorTests {
-    /// Waits (bounded) until the drive of `job` has let go of everything it held in memory.
+    /// Waits (bounded, as ``TestPool/waitForStatus(_:timeout:_:)``: the drive's end runs on the
+    /// cooperative threads the whole suite shares) until the drive of `job` has let go of
+    /// everything it held in memory.
     static func expectNothingLeft(of job: String, in pool: TestPool) async throws {
         let requester = pool.requester
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, requester.supervisor.isDriving(job) || requester.catalog.holds(job) {
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -117,9 +117,10 @@ import Testing
     }
 }
 
-/// Polls `condition` every 20 ms for up to 10 s.
+/// Polls `condition` every 20 ms for up to 30 s (as ``TestPool/waitForStatus(_:timeout:_:)``:
+/// what it waits for runs on the cooperative threads the whole suite shares).
 func waitUntil(_ condition: () throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(30)
     while try !condition() {
         guard ContinuousClock.now < deadline else { throw TestFailure("the condition never held") }
         try await Task.sleep(for: .milliseconds(20))

@@ -70,14 +70,22 @@ import Testing
             _ = try await pool.submitJob(oneTaskSpec(input: data, name: "first"))
             try await holder.heartbeating {
                 _ = try await holder.claimOne()
+                let submitted = Date()
                 let second = try await pool.submitJob(oneTaskSpec(input: data, name: "second"))
-                let waiting = try await pool.waitForStatus(second) { $0.tasks.first?.reason?.hasPrefix("waiting") == true }
-                #expect(waiting.tasks.first?.reason?.contains("preferred") == true, "\(waiting.tasks)")
                 let moved = try await other.claimOne()
+                let movedAfter = Date().timeIntervalSince(submitted)
                 #expect(moved.step.jobID == second)
                 #expect(moved.providers[data.string] == [holder.url])
-                let placed = try await pool.events(second).first { $0.kind == "task.placed" }
-                #expect(placed?.message.contains(other.node) == true)
+                // It moved only once its window had passed, and its placement says why. Whether a
+                // placement pass also saw it inside the window (and logged it waiting) depends on
+                // how soon a pass runs after it is ready: on a loaded machine the first one can
+                // come after the window. Neither the status nor the events can require that.
+                #expect(movedAfter >= 1, "moved \(movedAfter) s after its submission, inside its 1 s window")
+                let events = try await pool.events(second)
+                let placed = try #require(events.firstIndex { $0.kind == "task.placed" }, "\(events)")
+                #expect(events[placed].message.contains(other.node), "\(events)")
+                #expect(events[placed].message.contains("busy past the 1s preferred window"), "\(events)")
+                #expect(events[..<placed].filter { $0.kind == "task.waiting" }.allSatisfy { $0.message.contains("preferred") }, "\(events)")
             }
         }
     }

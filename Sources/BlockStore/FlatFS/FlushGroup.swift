@@ -39,6 +39,14 @@ final class FlushGroup: @unchecked Sendable {
         return finished
     }
 
+    /// How many callers wait for a flush that has not started yet: those that came while one ran
+    /// (for tests, which must know that callers are inside ``flush(_:)`` before it ends).
+    var waitingForNextFlush: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiters[started + 1] ?? 0
+    }
+
     init() {}
 
     /// Returns once a run of `body` that started after this call began has finished; throws its error.

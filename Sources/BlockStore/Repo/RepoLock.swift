@@ -29,11 +29,11 @@ enum RepoLock {
     ///   for a conflicting holder.
     static func withLock<T>(_ kind: Kind, path: String, wait: Bool = true, _ body: () throws -> T) throws -> T {
         let fd = try acquire(kind, path: path, wait: wait)
-        defer { close(fd) }  // closing the descriptor releases the lock
+        defer { release(fd) }
         return try body()
     }
 
-    /// Takes the lock and returns the descriptor that holds it; closing the descriptor releases it.
+    /// Takes the lock and returns the descriptor that holds it; ``release(_:)`` gives it back.
     /// For sessions that cannot live inside one closure (``RepoWriteSession``).
     static func acquire(_ kind: Kind, path: String, wait: Bool = true) throws -> Int32 {
         let fd = try SystemCall.retrying("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
@@ -48,5 +48,17 @@ enum RepoLock {
             throw SystemCall.error("flock", path, code)
         }
         return fd
+    }
+
+    /// Releases the lock `fd` holds and closes it.
+    ///
+    /// Unlocks before closing, because closing alone may not release: a process spawned by any
+    /// thread of this process at that moment holds a copy of every descriptor, sharing its open
+    /// file description, until its exec closes the copies (close-on-exec). The lock would stay
+    /// held for that while, and a `gc` without waiting would find the repository busy although
+    /// no session is open. `LOCK_UN` through any copy releases the description's lock at once.
+    static func release(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }

@@ -41,7 +41,7 @@ public final class RepoWriteSession: Sendable {
         guard let fd = lock.withLock({ fd in defer { fd = nil }; return fd }) else { return }
         defer {
             writer.close()
-            close(fd)
+            RepoLock.release(fd)
         }
         try writer.flush()
     }

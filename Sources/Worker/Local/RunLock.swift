@@ -38,5 +38,11 @@ final class RunLock: Sendable {
         return errno == EWOULDBLOCK
     }
 
-    deinit { close(descriptor) }
+    /// Unlocks before closing: a process spawned at this moment shares the descriptor's open file
+    /// description until its exec closes the copy, and closing alone would leave the run looking
+    /// busy to a `--resume` started right after.
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
 }

@@ -59,7 +59,7 @@ struct ExportCache: Sendable {
     /// A step's shared hold on the cache; ``end()`` (or process exit) releases it.
     struct Use: Sendable {
         let descriptor: Int32
-        func end() { close(descriptor) }
+        func end() { ExportCache.unlock(descriptor) }
     }
 
     /// Holds the cache shared for one step, so pruning waits for it (never the other way round:
@@ -83,7 +83,7 @@ struct ExportCache: Sendable {
             report.skipped = "steps are running and use it"
             return report
         }
-        defer { close(fd) }
+        defer { Self.unlock(fd) }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return report }
         for name in names.sorted() {
             let path = folder + "/" + name
@@ -117,6 +117,14 @@ struct ExportCache: Sendable {
             throw WorkerError(.io, "cannot lock \(path): \(String(cString: strerror(code)))")
         }
         return fd
+    }
+
+    /// Releases a lock taken by ``lock(_:_:)`` and closes its descriptor. Unlocks first: a process
+    /// spawned at this moment shares the open file description until its exec, and closing alone
+    /// would keep the lock held for that while.
+    static func unlock(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 
     /// The bytes of the regular files under `path` (symlinks not followed).

@@ -480,12 +480,16 @@ import UnixFS
                 try await world.requester.wait { $0.heartbeats.count >= 2 }
                 let first = try #require(world.requester.snapshot.tickets.first)
                 // The agent holds the newest ticket (a beat may be on its way: wait for it, bounded).
+                // Both are read once per look and compared as read: reading them again after the
+                // loop would race with the next beat, which signs a new ticket.
                 let deadline = Date() + 30
-                while agent.session.peerTicket != world.requester.snapshot.tickets.last, Date() < deadline {
+                var (presented, newest) = (agent.session.peerTicket, world.requester.snapshot.tickets.last)
+                while presented != newest, Date() < deadline {
                     try await Task.sleep(for: .milliseconds(20))
+                    (presented, newest) = (agent.session.peerTicket, world.requester.snapshot.tickets.last)
                 }
-                let held = try #require(agent.session.peerTicket)
-                #expect(held == world.requester.snapshot.tickets.last)
+                #expect(presented == newest, "the agent never held the newest ticket")
+                let held = try #require(presented)
                 #expect(held != first)
                 #expect(try PeerTicket.verify(held, pool: FakeRequester.pool.didKey).node == agent.identity.didKey)
                 #expect(agent.session.pool == FakeRequester.pool.didKey)
