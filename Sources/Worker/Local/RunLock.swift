@@ -8,15 +8,23 @@ import Foundation
 final class RunLock: Sendable {
     private let descriptor: Int32
 
-    /// Takes the lock of `job`, or throws ``WorkerError/Code/runBusy`` when another process holds it.
-    init(home: WorkerHome, job: String) throws {
+    /// Takes the lock of `job`, or throws ``WorkerError/Code/runBusy`` when another process holds
+    /// it for longer than `grace` (a probe by ``isHeld(home:job:)`` holds it for a moment).
+    init(home: WorkerHome, job: String, grace: Duration = RunLock.probeGrace) throws {
         try WorkerHome.makeFolder(home.runs)
         let path = "\(home.runs)/\(job).lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WorkerError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        // A holder for less than `grace` is only ``isHeld(home:job:)`` looking (`shoal runs` in
+        // another process), not a run: wait that out rather than refuse.
+        let deadline = ContinuousClock.now + grace
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
+            if code == EWOULDBLOCK, ContinuousClock.now < deadline {
+                usleep(5_000)
+                continue
+            }
             close(fd)
             if code == EWOULDBLOCK {
                 throw WorkerError(.runBusy, "run \(job) is being run by another shoal process; wait for it or stop it first")
@@ -25,6 +33,9 @@ final class RunLock: Sendable {
         }
         descriptor = fd
     }
+
+    /// How long a lock found held may be only someone's ``isHeld(home:job:)`` probe.
+    static let probeGrace: Duration = .milliseconds(200)
 
     /// Whether some process holds the lock of `job` now (a run in progress, not an interrupted one).
     static func isHeld(home: WorkerHome, job: String) -> Bool {
