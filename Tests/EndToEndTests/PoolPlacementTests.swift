@@ -200,8 +200,12 @@ struct PoolPlacementTests {
         // inside the window logged it waiting for that window; whether one ran that soon after it
         // was ready depends on the machine's load, so it is not required.)
         let events = try await pool.events(of: job).filter { $0.task == "measure" }
-        #expect(events.contains { $0.kind == "task.placed" && $0.message.contains("busy past the 2s preferred window") }, "\(events)")
+        let placed = try #require(events.first { $0.kind == "task.placed" }, "\(events)")
+        #expect(placed.message.contains("busy past the 2s preferred window"), "\(events)")
         #expect(events.filter { $0.kind == "task.waiting" }.allSatisfy { $0.message.contains("preferred") }, "\(events)")
+        // Not before the window: queued at q, placed at p ≥ q + 2 s (whole seconds keep that order).
+        let queued = try #require(events.first { $0.kind == "task.queued" }?.time, "\(events)")
+        #expect(try #require(placed.time).timeIntervalSince(queued) >= 2, "\(events)")
 
         // The dataset came over the wire, from the holder's gateway, into the fetcher's store.
         let metrics = try await pool.metrics(of: fetcher)

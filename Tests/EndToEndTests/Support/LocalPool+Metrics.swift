@@ -53,13 +53,18 @@ extension LocalPool {
         return id
     }
 
-    /// The job's events (`GET /api/v1/jobs/{job}/events`) as `(kind, task, message)`.
-    func events(of job: String) async throws -> [(kind: String, task: String?, message: String)] {
+    /// The job's events (`GET /api/v1/jobs/{job}/events`) as `(kind, task, message, time)`; the
+    /// API gives times in whole seconds.
+    func events(of job: String) async throws -> [(kind: String, task: String?, message: String, time: Date?)] {
         let (status, body) = try await HTTPCall.send("GET", url + "/api/v1/jobs/\(job)/events", token: adminToken)
         guard status == 200, let events = try JSONSerialization.jsonObject(with: body) as? [[String: Any]] else {
             throw ShoalProcessError("events of \(job): HTTP \(status)")
         }
-        return events.map { ($0["kind"] as? String ?? "", $0["task"] as? String, $0["message"] as? String ?? "") }
+        let times = ISO8601DateFormatter()
+        return events.map {
+            ($0["kind"] as? String ?? "", $0["task"] as? String, $0["message"] as? String ?? "",
+             ($0["time"] as? String).flatMap(times.date(from:)))
+        }
     }
 
     /// Writes `count` SplitMix64 bytes to `name` in the pool's folder and returns them.
