@@ -127,7 +127,7 @@ import Testing
             #expect(error?.code == .busy)
             try writer.pin(block.cid)
         }
-        #expect(try other.collectGarbageOnceUnlocked().removed.isEmpty)
+        #expect(try other.collectGarbage(wait: false).removed.isEmpty)
         #expect(try repo.has(block.cid))
     }
 }
